@@ -1,0 +1,105 @@
+// `tokenize`: prints CLIP token ids (start and end included, cut to the context length) for texts
+// given as arguments or read one per line from stdin.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { InputError } from "../../shared/errors.ts";
+import { parseClipConfig } from "../../shared/model/clip-config.ts";
+import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command, CommandContext } from "../command.ts";
+
+const USAGE = `
+Usage: npm run cli -- tokenize (--vocab DIR | --model DIR) [TEXT...]
+
+Prints one JSON array of CLIP token ids per text: <|startoftext|> (49406), the BPE ids,
+<|endoftext|> (49407), cut to 77 ids (a warning on stderr names each truncated text).
+With no TEXT, reads one text per line from stdin.
+  --vocab DIR   directory holding vocab.json and merges.txt (Hugging Face CLIPTokenizer files)
+  --model DIR   model directory: vocab.json and merges.txt at its top; config.json, when present,
+                sets the context length (text_config.max_position_embeddings)
+`;
+
+async function readText(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : (code ?? String(error));
+    throw new InputError("file_not_found", `cannot read ${path} (${flag}): ${reason}`, { cause: error });
+  }
+}
+
+/**
+ * Loads a ClipTokenizer from `dir`/vocab.json and `dir`/merges.txt; with `useConfig`, an existing
+ * `dir`/config.json sets the context length. `flag` names the option in error messages.
+ */
+export async function loadTokenizerDir(dir: string, flag: string, useConfig = false): Promise<ClipTokenizer> {
+  // One after the other so that the error names vocab.json first, deterministically.
+  const vocab = await readText(join(dir, "vocab.json"), flag);
+  const merges = await readText(join(dir, "merges.txt"), flag);
+  let contextLength: number | undefined;
+  if (useConfig) {
+    const configPath = join(dir, "config.json");
+    const configText = await readFile(configPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined; // config.json is optional here
+      throw new InputError("file_not_found", `cannot read ${configPath}: ${error.code ?? error}`, {
+        cause: error,
+      });
+    });
+    if (configText !== undefined) {
+      let config: unknown;
+      try {
+        config = JSON.parse(configText);
+      } catch (error) {
+        throw new InputError("bad_config", `${configPath} is not valid JSON`, { cause: error });
+      }
+      contextLength = parseClipConfig(config).contextLength;
+    }
+  }
+  return ClipTokenizer.fromFiles(vocab, merges, { contextLength });
+}
+
+/** Yields stdin's lines (without line ends); a final newline does not add an empty text. */
+async function* stdinLines(context: CommandContext): AsyncIterable<string> {
+  if (context.stdin.isTTY) context.stderr.write("reading texts from stdin, one per line (Ctrl-D ends)\n");
+  yield* createInterface({ input: context.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+async function* fromArray(texts: string[]): AsyncIterable<string> {
+  yield* texts;
+}
+
+export const command: Command = {
+  name: "tokenize",
+  summary: "print CLIP token ids of texts (arguments or stdin lines) as JSON arrays",
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, {
+      vocab: { type: "string" },
+      model: { type: "string" },
+    });
+    if (values.vocab !== undefined && values.model !== undefined)
+      throw new InputError("bad_arguments", "pass either --vocab or --model, not both");
+    if (values.vocab === undefined && values.model === undefined)
+      throw new InputError(
+        "bad_arguments",
+        "tokenize needs --vocab DIR (with vocab.json and merges.txt) or --model DIR (a model directory)",
+      );
+    const tokenizer =
+      values.vocab !== undefined
+        ? await loadTokenizerDir(values.vocab, "--vocab")
+        : await loadTokenizerDir(values.model!, "--model", true);
+
+    const texts = positionals.length > 0 ? fromArray(positionals) : stdinLines(context);
+    let index = 0;
+    for await (const text of texts) {
+      index++;
+      const { ids, truncated } = tokenizer.encode(text);
+      if (truncated)
+        context.stderr.write(`warning: text ${index} cut to ${tokenizer.contextLength} tokens\n`);
+      context.stdout.write(`${JSON.stringify(ids)}\n`);
+    }
+    return 0;
+  },
+};

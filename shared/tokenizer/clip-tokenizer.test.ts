@@ -1,0 +1,30 @@
+// ClipTokenizer on hand-made vocabularies: framing and the checks on vocab.json / merges.txt.
+// Parity with OpenAI's ids on the real vocabulary: test/clip-tokenizer-parity.test.ts.
+import { describe, expect, it } from "vitest";
+import { InputError } from "../errors.ts";
+import { ClipTokenizer } from "./clip-tokenizer.ts";
+
+describe("ClipTokenizer file checks", () => {
+  const minimalVocab = JSON.stringify({ a: 0, "a</w>": 1, "<|startoftext|>": 2, "<|endoftext|>": 3 });
+
+  it("encodes with a minimal vocabulary", () => {
+    const tokenizer = ClipTokenizer.fromFiles(minimalVocab, "#version: 0.2\na a</w>\n");
+    expect(tokenizer.encode("A")).toEqual({ ids: [2, 1, 3], truncated: false });
+  });
+
+  it.each([
+    ["not json", "#version: 0.2\na a</w>\n", /vocab.json is not valid JSON/],
+    ["[1, 2]", "a a</w>\n", /vocab.json must be an object/],
+    [JSON.stringify({ a: 0 }), "a a</w>\n", /lacks <\|startoftext\|>/],
+    [minimalVocab, "#version: 0.2\n", /merges.txt holds no merges/],
+    [minimalVocab, "#version: 0.2\na b c\n", /merges.txt line 2/],
+  ])("rejects bad files (%j)", (vocab, merges, message) => {
+    expect(() => ClipTokenizer.fromFiles(vocab, merges)).toThrowError(message);
+    expect(() => ClipTokenizer.fromFiles(vocab, merges)).toThrowError(InputError);
+  });
+
+  it("names a BPE symbol missing from the vocabulary", () => {
+    const tokenizer = ClipTokenizer.fromFiles(minimalVocab, "a a</w>\n");
+    expect(() => tokenizer.encode("b")).toThrowError(/"b<\/w>" is missing from vocab.json/);
+  });
+});
