@@ -1,0 +1,40 @@
+// Caches query embeddings with the Cache API (per data center), keyed by model id and normalized query.
+
+const CACHE_ORIGIN = "https://query-embedding.cache";
+/** Seconds a cached embedding is kept; it only changes when the model changes, which changes the key. */
+const MAX_AGE_SECONDS = 7 * 24 * 3600;
+
+function cacheKey(modelId: string, normalizedQuery: string): Request {
+  return new Request(`${CACHE_ORIGIN}/${encodeURIComponent(modelId)}/${encodeURIComponent(normalizedQuery)}`);
+}
+
+/** A cached embedding: Float32Array(dimension), L2-normalized, with the truncation flag. */
+export interface CachedEmbedding {
+  vector: Float32Array;
+  truncated: boolean;
+}
+
+/** Looks up an embedding; undefined on a miss or when the Cache API is unavailable. */
+export async function readCachedEmbedding(
+  modelId: string,
+  normalizedQuery: string,
+  dimension: number,
+): Promise<CachedEmbedding | undefined> {
+  const response = await caches.default.match(cacheKey(modelId, normalizedQuery));
+  if (!response) return undefined;
+  const bytes = await response.arrayBuffer();
+  if (bytes.byteLength !== dimension * 4) return undefined;
+  return { vector: new Float32Array(bytes), truncated: response.headers.get("x-truncated") === "1" };
+}
+
+/** Stores an embedding; call through ctx.waitUntil so the response does not wait for it. */
+export async function writeCachedEmbedding(modelId: string, normalizedQuery: string, entry: CachedEmbedding) {
+  const response = new Response(entry.vector.slice().buffer, {
+    headers: {
+      "content-type": "application/octet-stream",
+      "cache-control": `public, max-age=${MAX_AGE_SECONDS}`,
+      "x-truncated": entry.truncated ? "1" : "0",
+    },
+  });
+  await caches.default.put(cacheKey(modelId, normalizedQuery), response);
+}

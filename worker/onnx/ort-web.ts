@@ -1,0 +1,59 @@
+// The only file importing onnxruntime-web: boots ORT's WASM backend inside workerd and hands out its namespace.
+
+// Wrangler's CompiledWasm rule turns this import into a WebAssembly.Module compiled at deploy time.
+import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import * as ort from "onnxruntime-web/wasm";
+
+/** The onnxruntime-web namespace, injected into the shared encoders (they never import onnxruntime). */
+export type OrtNamespace = typeof ort;
+
+let ready: Promise<OrtNamespace> | undefined;
+let memory: WebAssembly.Memory | undefined;
+
+/** Finds ORT's linear memory among the instance's imports or exports, to report its size. */
+function findMemory(...namespaces: (object | undefined)[]): WebAssembly.Memory | undefined {
+  for (const namespace of namespaces) {
+    for (const value of Object.values(namespace ?? {})) {
+      if (value instanceof WebAssembly.Memory) return value;
+      if (typeof value === "object" && value !== null) {
+        const nested = Object.values(value).find((v) => v instanceof WebAssembly.Memory);
+        if (nested) return nested as WebAssembly.Memory;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs `createSession` with the WASM backend initialised for workerd. Workers forbid compiling WASM from
+ * bytes, so WebAssembly.instantiate is wrapped for the duration of the first session creation: ORT is given
+ * a dummy non-empty `wasmBinary` (which selects its embedded Emscripten glue and skips fetching), and the
+ * wrapper answers with the precompiled module instead. Threads are off (workerd has no Web Workers).
+ */
+export async function withOrt<T>(createSession: (runtime: OrtNamespace) => Promise<T>): Promise<T> {
+  if (ready) return createSession(await ready);
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmBinary = new Uint8Array([0]);
+  ort.env.logLevel = "error";
+  const original = WebAssembly.instantiate;
+  const patched = async (source: unknown, imports?: WebAssembly.Imports) => {
+    if (source instanceof WebAssembly.Module) return original(source, imports);
+    const instance = await original(ortWasmModule, imports);
+    memory = findMemory(imports, instance.exports);
+    return { instance, module: ortWasmModule };
+  };
+  WebAssembly.instantiate = patched as typeof WebAssembly.instantiate;
+  try {
+    const result = await createSession(ort);
+    ready = Promise.resolve(ort);
+    return result;
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+}
+
+/** Bytes of ORT's WASM linear memory (it only grows), or 0 before initialisation. */
+export function wasmHeapBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}

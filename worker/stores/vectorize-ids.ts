@@ -1,0 +1,45 @@
+// Vector ids and metadata the worker expects in Vectorize (the uploader must write the same; see README).
+// Namespaces: "video" (aggregated vectors), "segment" (moment windows), "caption" (caption texts).
+
+export const NAMESPACES = { video: "video", segment: "segment", caption: "caption" } as const;
+
+/** Longest video id used verbatim as a vector key; longer ids are hashed (Vectorize ids are <= 64 bytes). */
+const MAX_VERBATIM_BYTES = 48;
+
+/**
+ * Key of a video in vector ids: the video id itself when short and free of "#" and "@", else
+ * "sha1:" + hex SHA-1 of the id. Video vectors: key (first) and key#n; segments: key@n; captions: caption:n.
+ */
+export async function videoKey(videoId: string): Promise<string> {
+  const bytes = new TextEncoder().encode(videoId);
+  if (bytes.length <= MAX_VERBATIM_BYTES && !/[#@]/.test(videoId)) return videoId;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
+  return `sha1:${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Video key of a vector id from the "video" or "segment" namespace. */
+export function keyOfVectorId(id: string): string {
+  const cut = id.search(/[#@]/);
+  return cut < 0 ? id : id.slice(0, cut);
+}
+
+/** Metadata on "video" vectors. */
+export interface VideoVectorMetadata {
+  videoId: string;
+  title: string;
+  url?: string;
+  thumbnail?: string;
+}
+
+/** Metadata on "segment" vectors. */
+export interface SegmentVectorMetadata {
+  videoId: string;
+  startSec: number;
+  endSec: number;
+}
+
+/** Metadata on "caption" vectors. */
+export interface CaptionVectorMetadata {
+  videoId: string;
+  text: string;
+}

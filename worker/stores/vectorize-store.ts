@@ -1,0 +1,162 @@
+// VectorizeStore: the same API over a Vectorize index, for libraries too large to hold in an isolate.
+// Respects Vectorize's documented limits: topK <= 100 without values/metadata, <= 20 with them.
+import { INDEX_FILES, parseIndexManifest } from "../../shared/index-format.ts";
+import { ApiError } from "../http/api-error.ts";
+import {
+  type CaptionVectorMetadata,
+  keyOfVectorId,
+  NAMESPACES,
+  type SegmentVectorMetadata,
+  type VideoVectorMetadata,
+  videoKey,
+} from "./vectorize-ids.ts";
+import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
+
+/** Vectorize limits (developers.cloudflare.com/vectorize/platform/limits). */
+export const VECTORIZE_LIMITS = { topK: 100, topKWithData: 20, getByIds: 20 } as const;
+
+/** Turns the API filter (equality, arrays OR-ed) into a Vectorize metadata filter. */
+function toVectorizeFilter(filter: SearchFilter | undefined): VectorizeVectorMetadataFilter | undefined {
+  if (!filter) return undefined;
+  const out: VectorizeVectorMetadataFilter = {};
+  for (const [key, wanted] of Object.entries(filter)) {
+    out[key] = Array.isArray(wanted) ? { $in: wanted as string[] } : wanted;
+  }
+  return out;
+}
+
+async function getByIdsBatched(index: Vectorize, ids: string[]): Promise<VectorizeVector[]> {
+  const out: VectorizeVector[] = [];
+  for (let i = 0; i < ids.length; i += VECTORIZE_LIMITS.getByIds)
+    out.push(...(await index.getByIds(ids.slice(i, i + VECTORIZE_LIMITS.getByIds))));
+  return out;
+}
+
+/** Best score per video key among matches, in score order. */
+function bestPerVideo(matches: VectorizeMatch[]): Map<string, { score: number; id: string }> {
+  const best = new Map<string, { score: number; id: string }>();
+  for (const match of [...matches].sort((a, b) => b.score - a.score)) {
+    const key = keyOfVectorId(match.id);
+    if (!best.has(key)) best.set(key, { score: match.score, id: match.id });
+  }
+  return best;
+}
+
+export class VectorizeStore implements VideoStore {
+  private readonly index: Vectorize;
+  private readonly model: { id: string; dimension: number };
+  private readonly counts: StoreStats["counts"];
+
+  constructor(index: Vectorize, model: { id: string; dimension: number }, counts: StoreStats["counts"]) {
+    this.index = index;
+    this.model = model;
+    this.counts = counts;
+  }
+
+  /** Reads the model identity from the index manifest in R2 (uploaded beside the vectors). */
+  static async open(index: Vectorize, bucket: R2Bucket, indexPrefix: string): Promise<VectorizeStore> {
+    const object = await bucket.get(indexPrefix + INDEX_FILES.manifest);
+    if (!object)
+      throw new ApiError(
+        503,
+        "index_missing",
+        `${indexPrefix}${INDEX_FILES.manifest} is missing: upload the index manifest so the worker can check the model`,
+      );
+    const manifest = parseIndexManifest(await object.json());
+    return new VectorizeStore(index, manifest.model, manifest.counts);
+  }
+
+  stats(): StoreStats {
+    return { kind: "vectorize", model: this.model, counts: this.counts, bytesHeld: 0 };
+  }
+
+  /** Ranked video keys for a vector (over-fetching so that several vectors per video still give k videos). */
+  private async rankVideos(vector: Float32Array, k: number, filter?: SearchFilter, skipKey?: string) {
+    const result = await this.index.query(vector, {
+      topK: Math.min(VECTORIZE_LIMITS.topK, (k + 1) * 4),
+      namespace: NAMESPACES.video,
+      returnMetadata: "none",
+      filter: toVectorizeFilter(filter),
+    });
+    const ranked = [...bestPerVideo(result.matches)].filter(([key]) => key !== skipKey).slice(0, k);
+    if (ranked.length === 0) return [];
+    const records = await getByIdsBatched(
+      this.index,
+      ranked.map(([key]) => key),
+    );
+    const byKey = new Map(
+      records.map((record) => [record.id, record.metadata as unknown as VideoVectorMetadata]),
+    );
+    return ranked.map(([key, { score }]) => ({ key, score, metadata: byKey.get(key) }));
+  }
+
+  /** Best segment per video key among the top segments of the query. */
+  private async moments(vector: Float32Array, keys: Set<string>): Promise<Map<string, Moment>> {
+    const result = await this.index.query(vector, {
+      topK: VECTORIZE_LIMITS.topK,
+      namespace: NAMESPACES.segment,
+      returnMetadata: "none",
+    });
+    const best = [...bestPerVideo(result.matches)].filter(([key]) => keys.has(key));
+    const records = await getByIdsBatched(
+      this.index,
+      best.map(([, { id }]) => id),
+    );
+    const moments = new Map<string, Moment>();
+    for (const record of records) {
+      const metadata = record.metadata as unknown as SegmentVectorMetadata | undefined;
+      if (metadata) moments.set(keyOfVectorId(record.id), { start: metadata.startSec, end: metadata.endSec });
+    }
+    return moments;
+  }
+
+  private async hits(
+    vector: Float32Array,
+    k: number,
+    filter?: SearchFilter,
+    skipKey?: string,
+  ): Promise<VideoHit[]> {
+    const ranked = await this.rankVideos(vector, k, filter, skipKey);
+    const moments = await this.moments(vector, new Set(ranked.map((r) => r.key)));
+    return ranked.map(({ key, score, metadata }) => ({
+      videoId: metadata?.videoId ?? key,
+      score,
+      title: metadata?.title ?? key,
+      url: metadata?.url ?? null,
+      thumbnail: metadata?.thumbnail ?? null,
+      moment: moments.get(key) ?? null,
+    }));
+  }
+
+  searchVideos(query: Float32Array, k: number, filter?: SearchFilter): Promise<VideoHit[]> {
+    return this.hits(query, k, filter);
+  }
+
+  /** The first vector of a video (its values), or null when the video is unknown. */
+  private async videoVector(videoId: string): Promise<{ key: string; vector: Float32Array } | null> {
+    const key = await videoKey(videoId);
+    const [record] = await this.index.getByIds([key]);
+    if (!record) return null;
+    return { key, vector: Float32Array.from(record.values as ArrayLike<number>) };
+  }
+
+  async captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null> {
+    const video = await this.videoVector(videoId);
+    if (!video) return null;
+    const result = await this.index.query(video.vector, {
+      topK: Math.min(k, VECTORIZE_LIMITS.topKWithData),
+      namespace: NAMESPACES.caption,
+      returnMetadata: "all",
+    });
+    return result.matches.map((match) => {
+      const metadata = match.metadata as unknown as CaptionVectorMetadata | undefined;
+      return { text: metadata?.text ?? "", score: match.score, videoId: metadata?.videoId ?? "" };
+    });
+  }
+
+  async similarTo(videoId: string, k: number): Promise<VideoHit[] | null> {
+    const video = await this.videoVector(videoId);
+    if (!video) return null;
+    return this.hits(video.vector, k, undefined, video.key);
+  }
+}

@@ -1,0 +1,41 @@
+// Worker tests: run inside workerd (Workers Vitest pool) against wrangler.toml, with real ONNX Runtime Web.
+// The fixture model and index are generated here in Node and served to the tests through FIXTURES.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { writeTinyIndex, writeTinyModelDir } from "./test/fixtures/tiny-clip.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const FIXTURE_DIR = mkdtempSync(join(tmpdir(), "clip-worker-fixture-"));
+writeTinyModelDir(join(FIXTURE_DIR, "model"));
+writeTinyIndex(join(FIXTURE_DIR, "index"));
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [relative(FIXTURE_DIR, path)];
+  });
+}
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: join(ROOT, "wrangler.toml") },
+      miniflare: {
+        bindings: { RATE_LIMIT: "off" },
+        serviceBindings: {
+          // GET / lists the fixture files; GET /<path> returns one.
+          FIXTURES: async (request: Request) => {
+            const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
+            if (name === "") return Response.json(listFiles(FIXTURE_DIR));
+            return new Response(readFileSync(join(FIXTURE_DIR, name)));
+          },
+        },
+      },
+    }),
+  ],
+  test: { root: ROOT, include: ["worker/**/*.test.ts"], testTimeout: 30_000 },
+});
