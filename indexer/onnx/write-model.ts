@@ -1,0 +1,114 @@
+// Serializes a GraphBuilder to an .onnx file, with large initializers in an external data file beside it.
+import { closeSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { basename } from "node:path";
+import type { GraphBuilder, TensorData } from "./graph-builder.ts";
+import { inlineTensorProto } from "./graph-builder.ts";
+import { ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
+
+/** ONNX opset of the graphs this project writes (LayerNormalization needs 17). */
+export const OPSET_VERSION = 17;
+/** IR version that goes with opset 17. */
+export const IR_VERSION = 8;
+
+export interface WriteModelOptions {
+  /** Initializers of at least this many bytes go to the external data file (default 1024). */
+  externalThresholdBytes?: number;
+  /**
+   * External data file name, relative to the model (default `<model file>_data`, e.g.
+   * text_model.onnx_data, the name Transformers.js fetches with use_external_data_format).
+   * Pass null to keep everything inside the .onnx file (must stay under 2 GiB).
+   */
+  externalDataName?: string | null;
+  /** model.metadata_props. */
+  metadata?: Record<string, string>;
+  docString?: string;
+}
+
+export interface WrittenModel {
+  modelPath: string;
+  /** Absolute path of the external data file, or null when none was written. */
+  dataPath: string | null;
+  modelBytes: number;
+  dataBytes: number;
+}
+
+// Tensors of 64 KiB or more start on a page boundary, so that ONNX Runtime may memory-map them.
+const PAGE = 4096;
+const ALIGN_FROM_BYTES = 65536;
+
+/** Writes `graph` to `modelPath` (atomically: temp files then rename). */
+export function writeOnnxModel(
+  modelPath: string,
+  graph: GraphBuilder,
+  options: WriteModelOptions = {},
+): WrittenModel {
+  const threshold = options.externalThresholdBytes ?? 1024;
+  const dataName =
+    options.externalDataName === undefined ? `${basename(modelPath)}_data` : options.externalDataName;
+  const dataPath = dataName === null ? null : `${modelPath.slice(0, -basename(modelPath).length)}${dataName}`;
+  const initializer: OnnxTypes.ITensorProto[] = [];
+  let offset = 0;
+  let fd: number | null = null;
+  try {
+    for (const tensor of graph.initializers) {
+      if (dataName === null || dataPath === null || tensor.bytes.byteLength < threshold) {
+        initializer.push(inlineTensorProto(tensor));
+        continue;
+      }
+      if (fd === null) fd = openSync(`${dataPath}.tmp`, "w");
+      if (tensor.bytes.byteLength >= ALIGN_FROM_BYTES && offset % PAGE !== 0) {
+        const pad = PAGE - (offset % PAGE);
+        writeSync(fd, new Uint8Array(pad));
+        offset += pad;
+      }
+      writeAll(fd, tensor.bytes);
+      initializer.push(externalTensorProto(tensor, dataName, offset));
+      offset += tensor.bytes.byteLength;
+    }
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  const model: OnnxTypes.IModelProto = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: "", version: OPSET_VERSION }],
+    producerName: "clip-video-retrieval",
+    docString: options.docString ?? "",
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    graph: {
+      name: graph.name,
+      node: graph.nodes,
+      input: graph.inputs,
+      output: graph.outputs,
+      initializer,
+    },
+  };
+  const bytes = onnx.ModelProto.encode(model).finish();
+  writeFileSync(`${modelPath}.tmp`, bytes);
+  if (fd !== null && dataPath !== null) renameSync(`${dataPath}.tmp`, dataPath);
+  renameSync(`${modelPath}.tmp`, modelPath);
+  return {
+    modelPath,
+    dataPath: fd === null ? null : dataPath,
+    modelBytes: bytes.byteLength,
+    dataBytes: offset,
+  };
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+}
+
+function externalTensorProto(tensor: TensorData, location: string, offset: number): OnnxTypes.ITensorProto {
+  return {
+    name: tensor.name,
+    dataType: ONNX_DTYPE[tensor.dtype],
+    dims: tensor.dims,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: "location", value: location },
+      { key: "offset", value: String(offset) },
+      { key: "length", value: String(tensor.bytes.byteLength) },
+    ],
+  };
+}

@@ -1,0 +1,128 @@
+// Reads a CLIP model's config.json and preprocessor_config.json (Hugging Face layout) into the few
+// numbers this project needs; missing preprocessing fields take CLIP's published defaults.
+import { InputError } from "../errors.ts";
+
+/** CLIP's image normalization (OpenAI), used when preprocessor_config.json does not say. */
+export const CLIP_IMAGE_MEAN: readonly [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
+export const CLIP_IMAGE_STD: readonly [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+/** CLIP's text context length and input side, used when config.json does not say. */
+export const CLIP_CONTEXT_LENGTH = 77;
+export const CLIP_IMAGE_SIZE = 224;
+
+export interface ClipModelConfig {
+  /** config.json `_name_or_path` when present (the model directory's name is the loader's fallback). */
+  id?: string;
+  /** Size of text_embeds and image_embeds. */
+  projectionDim: number;
+  /** Maximum tokens per text including start and end (text_config.max_position_embeddings). */
+  contextLength: number;
+  /** Vocabulary size of the text tower (text_config.vocab_size), when given. */
+  vocabSize?: number;
+  /** Input side of the vision tower in pixels (vision_config.image_size). */
+  imageSize: number;
+  /** Shorter side after resizing, in pixels (preprocessor `size` / `shortest_edge`). */
+  resizeShortestEdge: number;
+  /** Center-crop side in pixels (preprocessor `crop_size`). */
+  cropSize: number;
+  /** Per-channel RGB mean and std applied after scaling to [0, 1]. */
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function fail(file: string, message: string): never {
+  throw new InputError("bad_model_config", `${file}: ${message}`);
+}
+
+function positiveInt(file: string, field: string, value: unknown, fallback: number | undefined): number {
+  if (value === undefined || value === null) {
+    if (fallback === undefined) fail(file, `missing ${field}`);
+    return fallback;
+  }
+  if (!Number.isInteger(value) || (value as number) <= 0) fail(file, `${field} must be a positive integer`);
+  return value as number;
+}
+
+/** A size field: a number, {shortest_edge}, or {height, width} (square expected). */
+function sideOf(file: string, field: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === "number") return positiveInt(file, field, value, fallback);
+  if (isRecord(value)) {
+    if (value.shortest_edge !== undefined)
+      return positiveInt(file, `${field}.shortest_edge`, value.shortest_edge, fallback);
+    const height = positiveInt(file, `${field}.height`, value.height, fallback);
+    const width = positiveInt(file, `${field}.width`, value.width, fallback);
+    if (height !== width) fail(file, `${field} must be square, got ${height}x${width}`);
+    return height;
+  }
+  fail(file, `${field} must be a number or an object`);
+}
+
+function triple(
+  file: string,
+  field: string,
+  value: unknown,
+  fallback: readonly number[],
+): [number, number, number] {
+  if (value === undefined || value === null) return [fallback[0], fallback[1], fallback[2]];
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    !value.every((v) => typeof v === "number" && Number.isFinite(v))
+  ) {
+    fail(file, `${field} must be 3 numbers`);
+  }
+  return [value[0], value[1], value[2]];
+}
+
+/**
+ * Parses config.json (required) and preprocessor_config.json (optional: pass undefined when the file
+ * is absent). Throws InputError naming the file and field at fault.
+ */
+export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipModelConfig {
+  if (!isRecord(config)) fail("config.json", "not a JSON object");
+  const text = isRecord(config.text_config) ? config.text_config : {};
+  const vision = isRecord(config.vision_config) ? config.vision_config : {};
+  const projectionDim = positiveInt(
+    "config.json",
+    "projection_dim",
+    config.projection_dim ?? text.projection_dim,
+    512,
+  );
+  const contextLength = positiveInt(
+    "config.json",
+    "text_config.max_position_embeddings",
+    text.max_position_embeddings,
+    CLIP_CONTEXT_LENGTH,
+  );
+  const vocabSize =
+    text.vocab_size === undefined
+      ? undefined
+      : positiveInt("config.json", "text_config.vocab_size", text.vocab_size, 0);
+  const imageSize = positiveInt(
+    "config.json",
+    "vision_config.image_size",
+    vision.image_size,
+    CLIP_IMAGE_SIZE,
+  );
+
+  if (preprocessor !== undefined && !isRecord(preprocessor))
+    fail("preprocessor_config.json", "not a JSON object");
+  const pre: Json = preprocessor ?? {};
+  const file = "preprocessor_config.json";
+  const resizeShortestEdge = sideOf(file, "size", pre.size, imageSize);
+  const cropSize = sideOf(file, "crop_size", pre.crop_size, resizeShortestEdge);
+  const mean = triple(file, "image_mean", pre.image_mean, CLIP_IMAGE_MEAN);
+  const std = triple(file, "image_std", pre.image_std, CLIP_IMAGE_STD);
+  if (std.some((s) => s <= 0)) fail(file, "image_std must be positive");
+  const id =
+    typeof config._name_or_path === "string" && config._name_or_path !== ""
+      ? config._name_or_path
+      : undefined;
+  return { id, projectionDim, contextLength, vocabSize, imageSize, resizeShortestEdge, cropSize, mean, std };
+}
