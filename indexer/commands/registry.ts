@@ -13,4 +13,5 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   upload: async () => (await import("./upload.ts")).command,
   kit: async () => (await import("./kit.ts")).command,
   frames: async () => (await import("./frames.ts")).command,
+  serve: async () => (await import("./serve.ts")).command,
 };

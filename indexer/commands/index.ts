@@ -1,0 +1,134 @@
+// `index`: a folder (or list) of videos -> a local index directory (see indexer/pipeline/index-library.ts).
+import { parseAggregation } from "../../shared/aggregate.ts";
+import { InputError } from "../../shared/errors.ts";
+import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { parseShard } from "../library/shard.ts";
+import { parseExecutionProvider } from "../onnx-runtime.ts";
+import type { DecoderChoice } from "../pipeline/frame-source.ts";
+import { type IndexSummary, indexLibrary } from "../pipeline/index-library.ts";
+import { ProgressReporter } from "../pipeline/progress.ts";
+
+const usage = `
+Usage: index <videos> --model DIR --out INDEX_DIR [options]
+
+Embeds the frames of every video with a CLIP image encoder and writes a local index directory
+(manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/). <videos> is a
+directory (searched recursively) or a text file with one video path per line. A run that is
+interrupted resumes where it stopped when started again with the same options.
+
+Options:
+  --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, ...)
+  --out INDEX_DIR        index directory to write (replaced atomically)
+  --sample SPEC          frame sampling: all | fps:N | uniform:N | frames:i,j (default fps:1)
+  --aggregate SPEC       mean | frame:N | kmeans:K; repeat for several (default mean)
+  --segments SEC         also store the mean of each SEC-second window (hop SEC/2) for moments
+  --captions FILE        CSV/TSV/JSON of video id + caption; stores caption vectors
+  --manifest FILE        CSV/JSON of id, path, title, url (paths relative to the file)
+  --device cpu|cuda      execution provider (default cpu)
+  --threads N            ONNX Runtime intra-op threads (default: one per core)
+  --batch N              frames per inference call (default 16)
+  --decoder KIND         auto | native | wasm (default auto: native ffmpeg when installed)
+  --dtype float32|float16  storage type of vectors (default float32)
+  --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
+  --json                 print a JSON summary on stdout
+
+Exit status: 0 all videos indexed, 3 some skipped (listed), 2 bad input.
+`;
+
+function printSummary(summary: IndexSummary, context: CommandContext): void {
+  const { videos, seconds } = summary;
+  const lines = [
+    `indexed ${videos.indexed}/${videos.total} videos (${videos.resumed} resumed) into ${summary.outDir}: ${summary.vectors} vectors, ${summary.captions.stored} captions`,
+    `${summary.frames} frames in ${seconds.total}s (${summary.framesPerSec} frames/s); busy seconds: decode ${seconds.decode}, preprocess ${seconds.preprocess}, embed ${seconds.embed}, write ${seconds.write}`,
+  ];
+  for (const warning of summary.warnings) lines.push(`warning: ${warning}`);
+  if (summary.captions.notIndexed > 0)
+    lines.push(
+      `${summary.captions.notIndexed} captions belong to videos not in this index and were left out`,
+    );
+  if (summary.skipped.length > 0) {
+    lines.push(`skipped ${summary.skipped.length} files:`);
+    for (const s of summary.skipped) lines.push(`  ${s.path}: ${s.reason}`);
+  }
+  context.stderr.write(`${lines.join("\n")}\n`);
+}
+
+export const command: Command = {
+  name: "index",
+  summary: "embed a folder of videos into a local searchable index (resumable, shardable)",
+  usage,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, {
+      model: { type: "string" },
+      out: { type: "string" },
+      sample: { type: "string", default: "fps:1" },
+      aggregate: { type: "string", multiple: true },
+      segments: { type: "string" },
+      captions: { type: "string" },
+      manifest: { type: "string" },
+      device: { type: "string" },
+      threads: { type: "string" },
+      batch: { type: "string" },
+      decoder: { type: "string", default: "auto" },
+      dtype: { type: "string", default: "float32" },
+      shard: { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    if (positionals.length !== 1)
+      throw new InputError("bad_arguments", "give exactly one <videos> directory or list file (see --help)");
+    const aggregationTexts = values.aggregate ?? ["mean"];
+    const aggregations = aggregationTexts.map(parseAggregation);
+    const spellings = new Set(aggregationTexts.map((a) => a.trim()));
+    if (spellings.size !== aggregationTexts.length)
+      throw new InputError("bad_arguments", "an --aggregate is given twice");
+    let segmentSec: number | null = null;
+    if (values.segments !== undefined) {
+      segmentSec = Number(values.segments);
+      if (!Number.isFinite(segmentSec) || segmentSec <= 0)
+        throw new InputError(
+          "bad_arguments",
+          `--segments must be a number of seconds > 0, got "${values.segments}"`,
+        );
+    }
+    if (values.decoder !== "auto" && values.decoder !== "native" && values.decoder !== "wasm")
+      throw new InputError(
+        "bad_arguments",
+        `--decoder must be auto, native or wasm, got "${values.decoder}"`,
+      );
+    if (values.dtype !== "float32" && values.dtype !== "float16")
+      throw new InputError("bad_arguments", `--dtype must be float32 or float16, got "${values.dtype}"`);
+    const threads =
+      values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
+
+    let progress: ProgressReporter | null = null;
+    const summary = await indexLibrary({
+      videos: positionals[0],
+      modelDir: requireOption(values.model, "--model"),
+      outDir: requireOption(values.out, "--out"),
+      sampling: formatSampling(parseSampling(values.sample)),
+      aggregations,
+      segmentSec,
+      captionsFile: values.captions ?? null,
+      manifestFile: values.manifest ?? null,
+      runtime: { device: parseExecutionProvider(values.device), threads },
+      batchSize: parseIntegerOption(values.batch, "--batch", 1, 1024, 16),
+      decoder: values.decoder as DecoderChoice,
+      dtype: values.dtype,
+      shard: values.shard === undefined ? null : parseShard(values.shard),
+      onPlan(plan) {
+        if (plan.resumed > 0)
+          context.stderr.write(`resuming: ${plan.resumed} videos already done (${plan.workDir})\n`);
+        progress = new ProgressReporter(context.stderr, plan.pending);
+      },
+      onEvent(event) {
+        progress?.onEvent(event);
+      },
+    });
+    (progress as ProgressReporter | null)?.finish();
+    printSummary(summary, context);
+    if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return summary.skipped.length > 0 ? 3 : 0;
+  },
+};

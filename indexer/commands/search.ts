@@ -1,0 +1,103 @@
+// `search`: ranks the videos of a local index for a text query, with the best moment of each.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError } from "../../shared/errors.ts";
+import { assertSameModel } from "../../shared/index-format.ts";
+import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { rankVideos } from "../index-store/rank.ts";
+import { readIndex } from "../index-store/reader.ts";
+import { resolveModelDir } from "../model-dir.ts";
+import { parseExecutionProvider } from "../onnx-runtime.ts";
+import { loadTextTower } from "../pipeline/clip-towers.ts";
+
+const usage = `
+Usage: search "text" --index INDEX_DIR [--model DIR] [-k 10] [--aggregation SPEC] [--json]
+
+Embeds the text with the model's text encoder (it must be the model that built the index) and
+ranks the index's videos by cosine similarity: exact, every vector scored, a video counted by its
+best vector. With segments in the index, each hit also shows its best moment.
+
+Options:
+  --index INDEX_DIR      index directory written by \`index\` or \`merge\`
+  --model DIR            CLIP model directory of the index (default: models/<model id of the index>)
+  -k N                   number of videos (default 10)
+  --aggregation SPEC     score only this stored aggregation (e.g. mean, kmeans:4)
+  --device cpu|cuda      execution provider (default cpu)
+  --json                 print the hits as JSON on stdout
+`;
+
+/** models/<id> under the working directory, where `kit` and the README put models; else ask for --model. */
+function defaultModelDir(id: string): string {
+  const dir = resolve("models", id);
+  if (!existsSync(dir))
+    throw new InputError(
+      "bad_arguments",
+      `missing --model: give the directory of model "${id}" that built the index`,
+    );
+  return dir;
+}
+
+function formatTime(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return `${m}:${(seconds - m * 60).toFixed(1).padStart(4, "0")}`;
+}
+
+export const command: Command = {
+  name: "search",
+  summary: "search a local index with a text query (exact cosine top-k)",
+  usage,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, {
+      index: { type: "string" },
+      model: { type: "string" },
+      k: { type: "string", short: "k" },
+      aggregation: { type: "string" },
+      device: { type: "string" },
+      json: { type: "boolean", default: false },
+    });
+    if (positionals.length !== 1 || positionals[0].trim() === "")
+      throw new InputError(
+        "bad_arguments",
+        'give one query text, quoted: search "a dog on a beach" --index DIR',
+      );
+    const k = parseIntegerOption(values.k, "-k", 1, 100_000, 10);
+    const index = await readIndex(requireOption(values.index, "--index"));
+    const model = resolveModelDir(values.model ?? defaultModelDir(index.manifest.model.id), {
+      towers: ["text"],
+    });
+    assertSameModel(index.manifest.model, { id: model.id, dimension: model.config.projectionDim });
+    const text = await loadTextTower(model, { device: parseExecutionProvider(values.device) });
+    let query: Float32Array;
+    try {
+      [query] = await text.encode([positionals[0]]);
+    } finally {
+      await text.release();
+    }
+    const hits = rankVideos(index, query, k, values.aggregation).map((hit, rank) => {
+      const video = index.videos[hit.video];
+      return {
+        rank: rank + 1,
+        id: video.id,
+        title: video.title,
+        url: video.url,
+        score: hit.score,
+        moment: hit.moment,
+      };
+    });
+    if (values.json) {
+      context.stdout.write(
+        `${JSON.stringify({ query: positionals[0], model: index.manifest.model, hits }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    for (const hit of hits) {
+      const moment = hit.moment
+        ? `  best moment ${formatTime(hit.moment.startSec)}-${formatTime(hit.moment.endSec)}`
+        : "";
+      context.stdout.write(`${String(hit.rank).padStart(3)}  ${hit.score.toFixed(4)}  ${hit.id}${moment}\n`);
+    }
+    if (hits.length === 0) context.stderr.write("the index holds no videos\n");
+    return 0;
+  },
+};

@@ -1,0 +1,16 @@
+// An index held in memory, between its sources (journal, shard indexes) and the files on disk.
+import type { CaptionRecord, IndexManifest, VectorRows, VideoRecord } from "../../shared/index-format.ts";
+
+/** Everything an index directory holds; vectors are float32 here whatever the dtype on disk. */
+export interface IndexData {
+  manifest: IndexManifest;
+  videos: VideoRecord[];
+  /** Row-major [manifest.counts.vectors, manifest.model.dimension]. */
+  vectors: Float32Array;
+  rows: VectorRows;
+  captions: CaptionRecord[];
+  /** Row-major [captions.length, dimension]. */
+  captionVectors: Float32Array;
+  /** Thumbnail bytes per video (same order as `videos`), or a function reading them, or null. */
+  thumbnails: (() => Promise<Uint8Array | null>)[];
+}

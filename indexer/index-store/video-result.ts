@@ -1,0 +1,22 @@
+// The per-video result the pipeline produces and the journal stores: metadata plus its vector rows.
+
+/** Metadata and vectors of one indexed video. */
+export interface VideoResult {
+  id: string;
+  title: string;
+  url: string | null;
+  durationSec: number;
+  fps: number;
+  width: number;
+  height: number;
+  /** Frames embedded. */
+  frames: number;
+  /** Identity of the source file when it was indexed; a changed file is indexed again on resume. */
+  source: { sizeBytes: number; mtimeMs: number };
+  /** One entry per vector row: aggregation position in the manifest (or -1 for a segment) and time span. */
+  rows: { aggregation: number; startSec: number; endSec: number }[];
+  /** Row-major [rows.length, d] float32, L2-normalized rows. */
+  vectors: Float32Array;
+  /** JPEG bytes of the thumbnail, or null when none could be made. */
+  thumbnail: Uint8Array | null;
+}

@@ -1,0 +1,120 @@
+// Writes an index directory atomically: build it in a temp dir beside the target, then swap it in.
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { InputError } from "../../shared/errors.ts";
+import { float32ToFloat16Array } from "../../shared/float16.ts";
+import { INDEX_FILES, INDEX_FORMAT } from "../../shared/index-format.ts";
+import { encodeNpy } from "../../shared/npy.ts";
+import { syncDirectory, writeFileDurably } from "./durable-file.ts";
+import type { IndexData } from "./index-data.ts";
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function npy(data: Float32Array, rows: number, dimension: number, dtype: "float32" | "float16"): Uint8Array {
+  const shape = [rows, dimension];
+  return dtype === "float16"
+    ? encodeNpy({ dtype, shape, data: float32ToFloat16Array(data) })
+    : encodeNpy({ dtype, shape, data });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Writes every file of `data` into the (new, empty) directory `dir`. */
+async function writeFiles(dir: string, data: IndexData): Promise<void> {
+  const { manifest } = data;
+  const d = manifest.model.dimension;
+  await writeFileDurably(join(dir, INDEX_FILES.vectors), [
+    npy(data.vectors, data.vectors.length / d, d, manifest.dtype),
+  ]);
+  await writeFileDurably(join(dir, INDEX_FILES.rows), [
+    new TextEncoder().encode(`${JSON.stringify(data.rows)}\n`),
+  ]);
+  if (data.captions.length > 0) {
+    await writeFileDurably(join(dir, INDEX_FILES.captionVectors), [
+      npy(data.captionVectors, data.captions.length, d, manifest.dtype),
+    ]);
+    await writeFileDurably(join(dir, INDEX_FILES.captions), [json(data.captions)]);
+  }
+  const thumbs = join(dir, INDEX_FILES.thumbnailDir);
+  await mkdir(thumbs);
+  for (const [n, video] of data.videos.entries()) {
+    if (video.thumbnail === null) continue;
+    const bytes = await data.thumbnails[n]?.();
+    if (!bytes) throw new Error(`thumbnail of video ${n} (${video.id}) is missing`);
+    await writeFileDurably(join(dir, video.thumbnail), [bytes]);
+  }
+  await writeFileDurably(join(dir, INDEX_FILES.videos), [json(data.videos)]);
+  // The manifest last: a directory with a manifest is complete.
+  await writeFileDurably(join(dir, INDEX_FILES.manifest), [json(manifest)]);
+}
+
+/**
+ * Throws InputError unless `outDir` is absent, an empty directory, or an index directory: replacing
+ * it must never delete anything else (a mistyped --out pointing at a folder of videos).
+ */
+export async function assertReplaceable(outDir: string): Promise<void> {
+  const info = await stat(outDir).catch(() => null);
+  if (info === null) return;
+  const refuse = (why: string): never => {
+    throw new InputError(
+      "out_not_index",
+      `refusing to replace ${outDir}: ${why}; choose a new --out directory or remove it yourself`,
+    );
+  };
+  if (!info.isDirectory()) refuse("it is not a directory");
+  if ((await readdir(outDir)).length === 0) return;
+  const manifest = await readFile(join(outDir, INDEX_FILES.manifest), "utf8").catch(() => null);
+  let format: unknown = null;
+  try {
+    format = manifest === null ? null : (JSON.parse(manifest) as { format?: unknown }).format;
+  } catch {
+    // Not JSON: not ours.
+  }
+  if (format !== INDEX_FORMAT)
+    refuse(`it is not an index directory (no ${INDEX_FILES.manifest} of format "${INDEX_FORMAT}")`);
+}
+
+/**
+ * Writes the index to `outDir` atomically. The new index is built in `.<name>.tmp-<pid>` beside it;
+ * an existing index is renamed away, the new one renamed in, then the old one removed, so a reader
+ * sees the old index, then the new one, never a partial one.
+ */
+export async function writeIndexAtomically(outDir: string, data: IndexData): Promise<void> {
+  const parent = dirname(outDir);
+  const name = basename(outDir);
+  await assertReplaceable(outDir);
+  await mkdir(parent, { recursive: true });
+  const temp = join(parent, `.${name}.tmp-${process.pid}`);
+  await rm(temp, { recursive: true, force: true });
+  await mkdir(temp);
+  try {
+    await writeFiles(temp, data);
+    await syncDirectory(temp);
+    if (await exists(outDir)) {
+      const old = join(parent, `.${name}.old-${process.pid}`);
+      await rm(old, { recursive: true, force: true });
+      await rename(outDir, old);
+      await rename(temp, outDir);
+      await syncDirectory(parent);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(temp, outDir);
+      await syncDirectory(parent);
+    }
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Thumbnail path (relative to the index dir) of video number `n`. */
+export function thumbnailPath(n: number): string {
+  return `${INDEX_FILES.thumbnailDir}/${n}.jpg`;
+}

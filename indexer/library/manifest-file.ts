@@ -1,0 +1,123 @@
+// Reads the optional library manifest (--manifest): CSV/TSV with a header, or JSON, of id, path, title, url.
+import { readFile } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import { InputError } from "../../shared/errors.ts";
+import { guessDelimiter, parseDelimited } from "./csv.ts";
+import { compareIds, type Library } from "./discover.ts";
+
+/** One manifest entry; `path` is relative to the manifest file's directory, or absolute. */
+export interface ManifestEntry {
+  id?: string;
+  path: string;
+  title?: string;
+  url?: string;
+}
+
+/** A library video with the metadata the index stores. */
+export interface CatalogVideo {
+  id: string;
+  path: string;
+  title: string;
+  url: string | null;
+}
+
+function bad(file: string, message: string): never {
+  throw new InputError("bad_manifest", `${file}: ${message}`);
+}
+
+function optionalString(value: unknown, file: string, field: string, row: number): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") bad(file, `entry ${row}: ${field} must be a string`);
+  return value;
+}
+
+/** Parses manifest text: a JSON array of objects, or a delimited table with a header naming a `path` column. */
+export function parseManifest(text: string, fileName: string): ManifestEntry[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      throw new InputError("bad_manifest", `${fileName}: not valid JSON (${(cause as Error).message})`, {
+        cause,
+      });
+    }
+    if (!Array.isArray(parsed)) bad(fileName, "JSON manifest must be an array of {id, path, title, url}");
+    return parsed.map((item: unknown, row) => {
+      if (typeof item !== "object" || item === null) bad(fileName, `entry ${row} is not an object`);
+      const record = item as Record<string, unknown>;
+      const path = optionalString(record.path, fileName, "path", row);
+      if (path === undefined) bad(fileName, `entry ${row} has no path`);
+      return {
+        path,
+        id: optionalString(record.id, fileName, "id", row),
+        title: optionalString(record.title, fileName, "title", row),
+        url: optionalString(record.url, fileName, "url", row),
+      };
+    });
+  }
+  const rows = parseDelimited(text, guessDelimiter(fileName, text));
+  const header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
+  const column = (name: string) => header.indexOf(name);
+  if (column("path") < 0)
+    bad(fileName, `the header must name a "path" column (and optionally id, title, url)`);
+  const cell = (row: string[], name: string) => {
+    const at = column(name);
+    const value = at < 0 ? "" : (row[at] ?? "").trim();
+    return value === "" ? undefined : value;
+  };
+  return rows.slice(1).map((row, n) => {
+    const path = cell(row, "path");
+    if (path === undefined) bad(fileName, `row ${n + 2} has no path`);
+    return { path, id: cell(row, "id"), title: cell(row, "title"), url: cell(row, "url") };
+  });
+}
+
+function fileTitle(path: string): string {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/**
+ * Gives every library video its id, title and url: from the manifest entry with the same path
+ * (relative paths resolved against `baseDir`, the manifest's directory) when there is one, else
+ * id = library id and title = file name. Returns the catalog sorted by id and the manifest paths
+ * that match no video (for a warning).
+ */
+export function applyManifest(
+  library: Library,
+  entries: ManifestEntry[],
+  baseDir: string,
+): { videos: CatalogVideo[]; unmatched: string[] } {
+  const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const byPath = new Map<string, ManifestEntry>();
+  for (const entry of entries) byPath.set(resolvePath(entry.path), entry);
+  const matched = new Set<string>();
+  const videos = library.videos.map((video) => {
+    const entry = byPath.get(video.path);
+    if (entry) matched.add(video.path);
+    return {
+      id: entry?.id ?? video.id,
+      path: video.path,
+      title: entry?.title ?? fileTitle(video.id),
+      url: entry?.url ?? null,
+    };
+  });
+  videos.sort((a, b) => compareIds(a.id, b.id));
+  for (let i = 1; i < videos.length; i++) {
+    if (videos[i].id === videos[i - 1].id)
+      throw new InputError("duplicate_video", `two videos have the id "${videos[i].id}"; ids must be unique`);
+  }
+  const unmatched = entries.filter((e) => !matched.has(resolvePath(e.path))).map((e) => e.path);
+  return { videos, unmatched };
+}
+
+/** Reads and parses a manifest file. */
+export async function readManifestFile(file: string): Promise<ManifestEntry[]> {
+  const text = await readFile(file, "utf8").catch((cause: unknown) => {
+    throw new InputError("not_found", `cannot read manifest ${file}`, { cause });
+  });
+  return parseManifest(text, file);
+}

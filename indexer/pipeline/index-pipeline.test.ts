@@ -1,0 +1,102 @@
+// Flow of the pipeline with synthetic frames (the real decoder and model are exercised end to end in
+// test/indexer-*.test.ts): per-video failures are skipped, batches never span videos, order is kept.
+import { describe, expect, it } from "vitest";
+import { parseAggregation } from "../../shared/aggregate.ts";
+import type { VideoResult } from "../index-store/video-result.ts";
+import { type PipelineJob, runIndexPipeline } from "./index-pipeline.ts";
+import { StageClock } from "./stage-clock.ts";
+import type { DecodedFrame, FrameSource } from "./types.ts";
+
+const FRAMES: Record<string, number> = { a: 5, b: 0, c: 3, d: 4 };
+
+const source: FrameSource = {
+  async probe(path) {
+    if (path === "bad") throw new Error("moov atom not found");
+    return { durationSec: FRAMES[path] ?? 0, fps: 1, width: 2, height: 1 };
+  },
+  async *frames(path): AsyncGenerator<DecodedFrame> {
+    for (let i = 0; i < (FRAMES[path] ?? 0); i++) {
+      if (path === "d" && i === 2) throw new Error("truncated stream");
+      yield { index: i, timestampSec: i, width: 2, height: 1, rgb: Uint8Array.from([i, 1, 2, 3, 4, 5]) };
+    }
+  },
+  async thumbnail(frame) {
+    return Uint8Array.from([0xff, 0xd8, frame.index]);
+  },
+};
+
+const job = (id: string): PipelineJob => ({
+  id,
+  path: id,
+  title: id,
+  url: null,
+  source: { sizeBytes: 1, mtimeMs: 1 },
+});
+
+describe("runIndexPipeline", () => {
+  it("indexes good videos, reports bad ones, keeps batches within a video", async () => {
+    const batches: number[][] = [];
+    const saved: VideoResult[] = [];
+    const outcome = await runIndexPipeline(["a", "bad", "b", "c", "d"].map(job), {
+      source,
+      preprocess: (frame) => Float32Array.from([frame.rgb[0] + 1, 1]),
+      embedder: {
+        dimension: 2,
+        async embed(pixels, count) {
+          batches.push(Array.from(pixels.subarray(0, count * 2).filter((_, i) => i % 2 === 0)));
+          return Array.from({ length: count }, (_, i) => Float32Array.from([pixels[i * 2], 1]));
+        },
+      },
+      batchSize: 2,
+      aggregations: [parseAggregation("mean"), parseAggregation("frame:1")],
+      segmentSec: 2,
+      clock: new StageClock(),
+      async save(result) {
+        saved.push(result);
+      },
+    });
+    expect(saved.map((r) => r.id)).toEqual(["a", "c"]);
+    expect(outcome.failed.map((f) => [f.id, f.reason])).toEqual([
+      ["bad", "moov atom not found"],
+      ["b", "no frames could be decoded (empty or zero-frame video)"],
+      ["d", "truncated stream"],
+    ]);
+    // a: frames 1..5 in batches [1,2] [3,4] [5]; c: [1,2] [3]; d fails after one full batch.
+    expect(batches).toEqual([[1, 2], [3, 4], [5], [1, 2], [3], [1, 2]]);
+    const a = saved[0];
+    expect(a.frames).toBe(5);
+    // The frame nearest the middle (2.5 s of 5 s): frame 2 (ties keep the first).
+    expect(a.thumbnail).toEqual(Uint8Array.from([0xff, 0xd8, 2]));
+    // mean, frame:1, then segments [0,2) [1,3) [2,4) [3,5].
+    expect(a.rows.map((r) => r.aggregation)).toEqual([0, 1, -1, -1, -1, -1]);
+    expect(a.rows.slice(2).map((r) => [r.startSec, r.endSec])).toEqual([
+      [0, 2],
+      [1, 3],
+      [2, 4],
+      [3, 5],
+    ]);
+    expect(a.vectors.length).toBe(6 * 2);
+    // frame:1 is the second frame's embedding [2, 1], normalized.
+    expect(a.vectors[2]).toBeCloseTo(2 / Math.sqrt(5), 6);
+    expect(outcome.frames).toBe(5 + 3 + 2);
+  });
+
+  it("aborts on an inference error instead of skipping the video", async () => {
+    const run = runIndexPipeline(["a", "c"].map(job), {
+      source,
+      preprocess: () => new Float32Array(2),
+      embedder: {
+        dimension: 2,
+        embed: async () => {
+          throw new Error("onnx failed");
+        },
+      },
+      batchSize: 2,
+      aggregations: [parseAggregation("mean")],
+      segmentSec: null,
+      clock: new StageClock(),
+      save: async () => {},
+    });
+    await expect(run).rejects.toThrow("onnx failed");
+  });
+});

@@ -1,0 +1,35 @@
+// The pieces the indexing pipeline runs, injected so that the pipeline owns only the flow.
+
+/** One decoded frame: packed RGB24, `width * height * 3` bytes. */
+export interface DecodedFrame {
+  index: number;
+  timestampSec: number;
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+/** Container metadata of a video. */
+export interface VideoInfo {
+  durationSec: number;
+  fps: number;
+  width: number;
+  height: number;
+}
+
+/** Decoding: metadata, the sampled frames, and a JPEG thumbnail. */
+export interface FrameSource {
+  probe(path: string): Promise<VideoInfo>;
+  frames(path: string): AsyncIterable<DecodedFrame>;
+  /** JPEG of a decoded frame (the video's middle one). A failure only costs the thumbnail. */
+  thumbnail(frame: DecodedFrame): Promise<Uint8Array>;
+}
+
+/** Turns a frame into the model input: Float32Array [3, size, size]. */
+export type Preprocess = (frame: DecodedFrame) => Float32Array;
+
+/** Embeds a batch: `pixels` = `count` frames of [3, size, size] back to back -> `count` vectors [d]. */
+export interface FrameEmbedder {
+  readonly dimension: number;
+  embed(pixels: Float32Array, count: number): Promise<Float32Array[]>;
+}
