@@ -1,7 +1,8 @@
 // SVG figures of an evaluation (the paper's Figure 1 and rank histograms), rendered headless with Vega-Lite.
 import * as vega from "vega";
-import * as vegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
+import * as vegaLite from "vega-lite";
+import { createPrng } from "../../shared/prng.ts";
 
 /** One text-to-video query: the rank of its ground-truth video and that video's length. */
 export interface RankedQuery {
@@ -15,7 +16,8 @@ export interface RankedQuery {
 export function lengthGroups(lengths: number[], groups = 4): number[] {
   const sorted = [...lengths].sort((a, b) => a - b);
   const edges: number[] = [];
-  for (let g = 1; g < groups; g++) edges.push(sorted[Math.min(sorted.length - 1, Math.floor((g * sorted.length) / groups))]);
+  for (let g = 1; g < groups; g++)
+    edges.push(sorted[Math.min(sorted.length - 1, Math.floor((g * sorted.length) / groups))]);
   return edges;
 }
 
@@ -24,7 +26,9 @@ function groupLabel(lengthSec: number, edges: number[]): string {
   while (group < edges.length && lengthSec >= edges[group]) group++;
   const low = group === 0 ? 0 : edges[group - 1];
   const high = group === edges.length ? Number.POSITIVE_INFINITY : edges[group];
-  return high === Number.POSITIVE_INFINITY ? `${group + 1}: >= ${low.toFixed(1)} s` : `${group + 1}: ${low.toFixed(1)}-${high.toFixed(1)} s`;
+  return high === Number.POSITIVE_INFINITY
+    ? `${group + 1}: >= ${low.toFixed(1)} s`
+    : `${group + 1}: ${low.toFixed(1)}-${high.toFixed(1)} s`;
 }
 
 function median(values: number[]): number {
@@ -43,7 +47,11 @@ function rankLinesByLength(queries: RankedQuery[], bins: number) {
     const center = median(bin.map((q) => q.lengthSec));
     const ranks = bin.map((q) => q.rank);
     lines.push({ lengthSec: center, rank: median(ranks), statistic: "median rank" });
-    lines.push({ lengthSec: center, rank: ranks.reduce((s, r) => s + r, 0) / ranks.length, statistic: "mean rank" });
+    lines.push({
+      lengthSec: center,
+      rank: ranks.reduce((s, r) => s + r, 0) / ranks.length,
+      statistic: "mean rank",
+    });
   }
   return lines;
 }
@@ -61,19 +69,46 @@ async function renderSvg(spec: TopLevelSpec): Promise<string> {
 const WIDTH = 520;
 const HEIGHT = 320;
 
-/** Figure 1a: rank of each query against its video's length, with binned median and mean rank lines. */
+/** Most points a scatter draws: MSR-VTT full has 59,800 queries, which would make a 10 MB SVG. */
+export const MAX_SCATTER_POINTS = 5000;
+
+/** At most `max` of `items`, a seeded uniform sample in input order (all of them when there are few). */
+export function samplePoints<T>(items: readonly T[], max: number, seed = 1): T[] {
+  if (items.length <= max) return [...items];
+  const prng = createPrng(seed);
+  const picked = new Uint8Array(items.length);
+  // Floyd's algorithm: `max` distinct indices, each subset equally likely.
+  for (let j = items.length - max; j < items.length; j++) {
+    const t = prng.nextInt(j + 1);
+    picked[picked[t] ? j : t] = 1;
+  }
+  return items.filter((_, i) => picked[i] === 1);
+}
+
+/**
+ * Figure 1a: rank of each query against its video's length, with binned median and mean rank lines
+ * (from every query; the points are a seeded sample of at most MAX_SCATTER_POINTS).
+ */
 export function rankVersusLengthSvg(queries: RankedQuery[], title: string): Promise<string> {
+  const points = samplePoints(queries, MAX_SCATTER_POINTS);
+  const shown =
+    points.length < queries.length ? ` (${points.length} of ${queries.length} queries drawn)` : "";
   return renderSvg({
-    title,
+    title: `${title}${shown}`,
     width: WIDTH,
     height: HEIGHT,
     layer: [
       {
-        data: { values: queries },
+        data: { values: points },
         mark: { type: "point", opacity: 0.35, size: 12 },
         encoding: {
           x: { field: "lengthSec", type: "quantitative", title: "video length (s)" },
-          y: { field: "rank", type: "quantitative", title: "rank of the ground-truth video", scale: { type: "log" } },
+          y: {
+            field: "rank",
+            type: "quantitative",
+            title: "rank of the ground-truth video",
+            scale: { type: "log" },
+          },
         },
       },
       {
@@ -115,7 +150,7 @@ export function rankByLengthGroupSvg(queries: RankedQuery[], title: string): Pro
     data: { values },
     mark: { type: "boxplot", extent: 1.5 },
     encoding: {
-      x: { field: "group", type: "ordinal", title: "video length group" },
+      x: { field: "group", type: "ordinal", title: "video length group", axis: { labelAngle: 0 } },
       y: { field: "rank", type: "quantitative", title: "rank", scale: { type: "log" } },
     },
   });
@@ -125,7 +160,12 @@ export function rankByLengthGroupSvg(queries: RankedQuery[], title: string): Pro
 export function rankHistogramSvg(ranks: number[], title: string): Promise<string> {
   const edges = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, Number.POSITIVE_INFINITY];
   const counts = edges.slice(0, -1).map((low, i) => ({
-    bucket: Number.isFinite(edges[i + 1]) ? `${low}-${edges[i + 1] - 1}` : `${low}+`,
+    // Ranks are tie-averaged, so a bucket holds [low, next low): "2-4" also holds 4.5.
+    bucket: !Number.isFinite(edges[i + 1])
+      ? `${low}+`
+      : edges[i + 1] - 1 === low
+        ? `${low}`
+        : `${low}-${edges[i + 1] - 1}`,
     order: i,
     queries: ranks.filter((r) => r >= low && r < edges[i + 1]).length,
   }));
@@ -136,7 +176,13 @@ export function rankHistogramSvg(ranks: number[], title: string): Promise<string
     data: { values: counts.filter((c) => c.queries > 0 || c.order < 4) },
     mark: "bar",
     encoding: {
-      x: { field: "bucket", type: "ordinal", sort: { field: "order" }, title: "rank" },
+      x: {
+        field: "bucket",
+        type: "ordinal",
+        sort: { field: "order" },
+        title: "rank",
+        axis: { labelAngle: 0 },
+      },
       y: { field: "queries", type: "quantitative", title: "queries" },
     },
   });

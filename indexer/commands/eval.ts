@@ -1,0 +1,219 @@
+// `eval`: the paper's evaluation on a benchmark's test split (MSR-VTT 1k-A/full, MSVD, LSMDC) with a
+// CLIP model directory: prints the Table 1 and Tables 2-4 layouts and writes a report directory.
+import { InputError } from "../../shared/errors.ts";
+import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { parseAggregationList } from "../eval/aggregation-list.ts";
+import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-files.ts";
+import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/report.ts";
+import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
+import { aggregationTable, comparisonTable, formatTableText } from "../eval/tables.ts";
+import { parseExecutionProvider } from "../onnx-runtime.ts";
+import type { DecoderChoice } from "../pipeline/frame-source.ts";
+import { ProgressReporter } from "../pipeline/progress.ts";
+
+/** Default root of the frame-embedding cache (relative to the working directory; /data is gitignored). */
+export const DEFAULT_CACHE_DIR = "data/eval-cache";
+
+const usage = `
+Usage: eval --dataset NAME --annotations FILE [--captions FILE] --videos DIR --model DIR [options]
+
+Zero-shot text-to-video (TVR) and video-to-text (VTR) retrieval on a benchmark's test split, as in
+Portillo-Quintero et al. 2021. Frames are embedded once and cached (reused by every aggregation and
+by later runs); captions are embedded; every caption ranks every video and back.
+
+Datasets and their files:
+${DATASET_NAMES.map((name) => `  ${name.padEnd(12)} ${DATASET_FILES[name]}`).join("\n")}
+
+Videos are found by id under --videos (any depth): <video id>.<any extension ffmpeg reads>, e.g.
+video7010.mp4, eyhzdC936uk_15_27.avi. Missing videos are listed and left out of both sides of the
+ranking; the numbers are then marked not comparable with the paper.
+
+Options:
+  --dataset NAME         ${DATASET_NAMES.join(" | ")}
+  --annotations FILE     the split's annotation file (see above)
+  --captions FILE        msvd only: MSVD_test.tsv or AllVideoDescriptions.txt
+  --videos DIR           folder holding the videos
+  --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, onnx/text_model.onnx, ...)
+  --sample SPEC          frame sampling: all | fps:N | uniform:N (default all)
+  --aggregate LIST       comma list of mean | frame:N (0-based) | kmeans:K; A..B ranges expand,
+                         e.g. mean,frame:29,kmeans:2..10 (default mean); may be repeated
+  --out REPORT_DIR       write results.json, report.md and SVG figures there
+  --features             also write REPORT_DIR/features/: text.npy, video.npy, captions.json
+                         (the eval-features layout, primary aggregation) and videos.json
+  --cache DIR            frame-embedding cache root (default ${DEFAULT_CACHE_DIR})
+  --device cpu|cuda      execution provider (default cpu)
+  --threads N            ONNX Runtime intra-op threads (default: one per core)
+  --batch N              frames per inference call (default 16)
+  --decoder KIND         auto | native | wasm (default auto)
+  --dry-run              parse the annotations and look for the videos only; embed nothing
+  --json                 print JSON on stdout: with --dry-run {"videos","captions","missing"},
+                         else the full results (as results.json)
+
+Tables 2-4 compare "mean" (or the first aggregation) with the published numbers.
+`;
+
+function printDryRun(
+  scan: Awaited<ReturnType<typeof scanDataset>>,
+  dataset: string,
+  videosDir: string,
+  json: boolean,
+  context: CommandContext,
+): void {
+  const counts = {
+    videos: scan.annotations.videos.length,
+    captions: scan.annotations.captions.length,
+    missing: scan.found.missing.length,
+  };
+  if (json) {
+    context.stdout.write(`${JSON.stringify(counts)}\n`);
+    return;
+  }
+  context.stdout.write(
+    `${dataset}: ${counts.videos} videos, ${counts.captions} captions in the split; ${counts.videos - counts.missing} found, ${counts.missing} missing under ${videosDir}\n`,
+  );
+  if (counts.missing > 0) {
+    const shown = scan.found.missing.slice(0, 20);
+    context.stderr.write(
+      `missing: ${shown.join(", ")}${counts.missing > shown.length ? `, ... (${counts.missing - shown.length} more)` : ""}\n`,
+    );
+  }
+}
+
+function printSummary(result: EvalResult, context: CommandContext): void {
+  const { counts, frames, seconds } = result;
+  const lines = [
+    `${counts.videos} videos (${frames.cachedVideos} from the cache, ${frames.embeddedVideos} embedded: ${frames.embeddedFrames} frames), ${counts.captions} captions${result.captionsCached ? " (embeddings from the cache)" : ""}; ${seconds.total}s (frames ${seconds.frames}s, aggregation ${seconds.aggregate}s, captions ${seconds.captions}s, ranking ${seconds.rank}s)`,
+  ];
+  if (counts.missing > 0) {
+    const shown = result.missing.slice(0, 20);
+    lines.push(
+      `${counts.missing} videos missing (left out): ${shown.join(", ")}${counts.missing > shown.length ? ", ..." : ""}`,
+    );
+  }
+  for (const f of result.failed) lines.push(`left out ${f.id}: ${f.reason}`);
+  if (!result.comparableWithPaper)
+    lines.push("warning: videos were left out; the results are NOT comparable with the paper");
+  context.stderr.write(`${lines.join("\n")}\n`);
+}
+
+/** Draws "step: done/total" on stderr: redrawn on a TTY, a line every 10 s (and at the end) on a pipe. */
+function stepProgress(context: CommandContext) {
+  let label = "";
+  let lastLineMs = 0;
+  return {
+    start(step: string, total: number) {
+      label = step;
+      lastLineMs = performance.now();
+      context.stderr.write(`${step} (${total})...${context.stderr.isTTY ? "" : "\n"}`);
+    },
+    update(done: number, total: number) {
+      if (context.stderr.isTTY) {
+        context.stderr.write(`\r\x1b[K${label}: ${done}/${total}${done === total ? "\n" : ""}`);
+      } else if (performance.now() - lastLineMs >= 10_000 || (done === total && total > 1)) {
+        lastLineMs = performance.now();
+        context.stderr.write(`${label}: ${done}/${total}\n`);
+      }
+    },
+  };
+}
+
+export const command: Command = {
+  name: "eval",
+  summary: "the paper's evaluation (MSR-VTT, MSVD, LSMDC): tables, report, figures",
+  usage,
+  async run(args, context) {
+    const { values } = parseCommandArgs(
+      args,
+      {
+        dataset: { type: "string" },
+        annotations: { type: "string" },
+        captions: { type: "string" },
+        videos: { type: "string" },
+        model: { type: "string" },
+        sample: { type: "string", default: "all" },
+        aggregate: { type: "string", multiple: true },
+        out: { type: "string" },
+        cache: { type: "string", default: DEFAULT_CACHE_DIR },
+        device: { type: "string" },
+        threads: { type: "string" },
+        batch: { type: "string" },
+        decoder: { type: "string", default: "auto" },
+        features: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+      },
+      false,
+    );
+    const dataset = parseDatasetName(requireOption(values.dataset, "--dataset"));
+    const source = {
+      dataset,
+      annotations: requireOption(values.annotations, "--annotations"),
+      captions: values.captions,
+      videosDir: requireOption(values.videos, "--videos"),
+    };
+    const sampling = formatSampling(parseSampling(values.sample));
+    const aggregations = parseAggregationList(values.aggregate ?? ["mean"]);
+    if (values.decoder !== "auto" && values.decoder !== "native" && values.decoder !== "wasm")
+      throw new InputError(
+        "bad_arguments",
+        `--decoder must be auto, native or wasm, got "${values.decoder}"`,
+      );
+    const threads =
+      values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
+    const runtime = { device: parseExecutionProvider(values.device), threads };
+    const batchSize = parseIntegerOption(values.batch, "--batch", 1, 1024, 16);
+    if (values.features && values.out === undefined)
+      throw new InputError(
+        "bad_arguments",
+        "--features writes into the report directory: give --out REPORT_DIR too",
+      );
+
+    if (values["dry-run"]) {
+      printDryRun(await scanDataset(source), dataset, source.videosDir, values.json, context);
+      return 0;
+    }
+
+    let progress: ProgressReporter | null = null;
+    const steps = stepProgress(context);
+    const { result, features } = await runEval({
+      ...source,
+      modelDir: requireOption(values.model, "--model"),
+      sampling,
+      aggregations,
+      cacheDir: values.cache,
+      runtime,
+      batchSize,
+      decoder: values.decoder as DecoderChoice,
+      onPlan(plan) {
+        context.stderr.write(
+          `${plan.videos} videos found: ${plan.cached} in the frame cache, ${plan.toEmbed} to embed (cache ${plan.cacheDir})\n`,
+        );
+        if (plan.toEmbed > 0) progress = new ProgressReporter(context.stderr, plan.toEmbed);
+      },
+      onEvent: (event) => progress?.onEvent(event),
+      onStep(step, total) {
+        (progress as ProgressReporter | null)?.finish();
+        progress = null;
+        steps.start(step, total);
+      },
+      onStepProgress: (done, total) => steps.update(done, total),
+    });
+    printSummary(result, context);
+    if (values.out !== undefined) {
+      const files = await writeReport(values.out, result);
+      if (values.features) files.push(...(await exportFeatures(values.out, result, features)));
+      context.stderr.write(`wrote ${files.length} report files to ${values.out}\n`);
+    }
+    if (values.json)
+      context.stdout.write(
+        `${JSON.stringify(toResultsFile(result, values.out === undefined ? [] : Object.keys(FIGURES)))}\n`,
+      );
+    else
+      context.stdout.write(
+        `${formatTableText(aggregationTable(result))}\n${formatTableText(comparisonTable(result))}`,
+      );
+    return 0;
+  },
+};
