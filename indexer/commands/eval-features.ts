@@ -17,7 +17,7 @@ Computes text-to-video and video-to-text retrieval metrics from precomputed embe
   --text T.npy        caption embeddings [C, d], float32 or float16
   --video V.npy       video embeddings [V, d], or [V, k, d] (a caption scores a video by its best of k)
   --captions C.json   JSON array of C integers: the 0-based video index of each caption
-  --json              print {"tvr", "vtr_paper", "vtr_ce", "captions", "videos"} instead of a table
+  --json              print exactly {"tvr", "vtr_paper", "vtr_ce"} instead of a table
 Rows are L2-normalized here. Ranks average ties; R@k in percent; StdR is the population deviation.
 `;
 
@@ -179,9 +179,8 @@ export const command: Command = {
     );
     const evaluation = evaluateFeatures(features);
     if (values.json) {
-      context.stdout.write(
-        `${JSON.stringify({ ...evaluation, captions: features.captions, videos: features.videos })}\n`,
-      );
+      const { tvr, vtr_paper, vtr_ce } = evaluation;
+      context.stdout.write(`${JSON.stringify({ tvr, vtr_paper, vtr_ce })}\n`);
     } else {
       context.stderr.write(
         `${features.captions} captions, ${features.videos} videos` +
