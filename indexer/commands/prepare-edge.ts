@@ -1,0 +1,83 @@
+// `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table).
+import { InputError } from "../../shared/errors.ts";
+import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
+import { parseCommandArgs, requireOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
+import type { MatMulForm } from "../edge/quantize-matmul.ts";
+
+const usage = `
+Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm] [--json]
+
+Turns a CLIP model directory (onnx/text_model.onnx or text_model.onnx, inline or external weights, plus
+vocab.json, merges.txt, config.json) into the text encoder the Worker runs in onnxruntime-web:
+  text_model.onnx (+ text_model.onnx_data)  MatMul weights int8 (dynamic quantization, per-column scales);
+                                            input inputs_embeds [batch, seq, width] replaces the token lookup
+  token_embeddings.bin                      the token-embedding table: int8 + one float32 scale per row
+                                            (--table int8, default) or float16 (--table float16)
+  edge.json                                 layout of the above, graph inputs, model id and dimension
+  vocab.json, merges.txt, config.json       copied from --model
+The model id and dimension stay those of the source model, so its indexes are accepted.
+
+Options:
+  --model DIR     source CLIP model directory
+  --out DIR       output directory (created; files in it are overwritten)
+  --table T       int8 | float16 (default int8)
+  --matmul F      integer (ONNX MatMulInteger, default) | dqmm (com.microsoft DynamicQuantizeMatMul)
+  --json          print the result as JSON on stdout
+`;
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new InputError("bad_arguments", `${flag} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+export const command: Command = {
+  name: "prepare-edge",
+  summary: "write the Worker-ready int8 text encoder (token table outside the graph) from a CLIP model dir",
+  usage,
+  async run(args, context) {
+    const { values } = parseCommandArgs(
+      args,
+      {
+        model: { type: "string" },
+        out: { type: "string" },
+        table: { type: "string" },
+        matmul: { type: "string" },
+        json: { type: "boolean" },
+      },
+      false,
+    );
+    const modelDir = requireOption(values.model, "--model");
+    const outDir = requireOption(values.out, "--out");
+    const table = oneOf<EdgeTableDtype>(values.table, "--table", ["int8", "float16"], "int8");
+    const matmul = oneOf<MatMulForm>(values.matmul, "--matmul", ["integer", "dqmm"], "integer");
+    context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
+    const result = prepareEdgeModel({ modelDir, outDir, table, matmul });
+    const outBytes = Object.values(result.files).reduce((a, b) => a + b, 0);
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify({ outDir, ...result }, null, 2)}\n`);
+    } else {
+      const { manifest, quantized } = result;
+      context.stderr.write(
+        `${quantized.matmuls} MatMuls quantized (${mib(quantized.bytesBefore)} -> ${mib(quantized.bytesAfter)}), ` +
+          `token table ${manifest.table.rows}x${manifest.table.width} ${manifest.table.dtype}\n` +
+          `source text model ${mib(result.sourceBytes)} -> ${outDir} ${mib(outBytes)} ` +
+          `(model ${manifest.model.id}, dimension ${manifest.model.dimension})\n`,
+      );
+      context.stdout.write(`${outDir}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,308 @@
+// The Worker-ready CLIP text encoder written by `prepare-edge`: edge.json, its token-embedding table, and an
+// int8 graph taking inputs_embeds. Runtime-neutral: the ONNX Runtime namespace is injected by the caller.
+import { InputError } from "../errors.ts";
+import { float16ToFloat32Array } from "../float16.ts";
+import { l2NormalizeInPlace } from "../vectors.ts";
+import type { OrtNamespace, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
+import type { TextEncoderTokenizer, TextEncoding } from "./text-encoder.ts";
+
+export const EDGE_FORMAT = "clip-edge-text-encoder";
+export const EDGE_FORMAT_VERSION = 1;
+
+/** File names inside a prepared (edge) model directory. */
+export const EDGE_FILES = {
+  manifest: "edge.json",
+  graph: "text_model.onnx",
+  table: "token_embeddings.bin",
+  vocab: "vocab.json",
+  merges: "merges.txt",
+  config: "config.json",
+} as const;
+
+export type EdgeTableDtype = "int8" | "float16";
+/** Integer inputs are int64, as in Hugging Face exports (the only integer Tensor type OrtNamespace declares). */
+export type EdgeIntDtype = "int64";
+
+/** An integer graph input fed from the token ids: the ids themselves or an all-ones attention mask. */
+export interface EdgeIntInput {
+  name: string;
+  dtype: EdgeIntDtype;
+}
+
+/** edge.json */
+export interface EdgeManifest {
+  format: typeof EDGE_FORMAT;
+  formatVersion: number;
+  /** Same id and dimension as the source model, so its indexes are accepted. */
+  model: { id: string; dimension: number };
+  graph: {
+    file: string;
+    /** External data files of the graph, relative to the directory. */
+    externalData: string[];
+    inputs: {
+      /** float32 [1, n, width]: table rows of the n token ids (positional embeddings are added in the graph). */
+      embeds: string;
+      /** [1, n] token ids, read by the graph for end-token pooling; null when the graph does not need them. */
+      ids: EdgeIntInput | null;
+      /** [1, n] ones, or null when the graph has no mask input. */
+      mask: EdgeIntInput | null;
+    };
+    /** float32 [1, dimension] projected text embedding (normalized again by the encoder). */
+    output: string;
+    /** How MatMul weights are quantized, e.g. "int8-dynamic-per-column:integer". */
+    quantization: string;
+  };
+  table: {
+    file: string;
+    /**
+     * "int8": rows*width int8 (row-major) at offset 0, then `rows` float32 scales at `scaleOffset`
+     * (row r = q[r, :] * scale[r]); "float16": rows*width IEEE halves. Little-endian.
+     */
+    dtype: EdgeTableDtype;
+    rows: number;
+    width: number;
+    /** Byte offset of the float32 scales (int8 only; a multiple of 4), else null. */
+    scaleOffset: number | null;
+  };
+  tokenizer: { vocab: string; merges: string; contextLength: number };
+}
+
+function fail(message: string): never {
+  throw new InputError("bad_edge_model", `invalid edge.json: ${message}; run prepare-edge again`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function positiveInteger(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    fail(`${field} must be a positive integer`);
+  return value;
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== "string" || value === "") fail(`${field} must be a non-empty string`);
+  return value;
+}
+
+function intInput(value: unknown, field: string): EdgeIntInput | null {
+  if (value === null) return null;
+  if (!isRecord(value) || value.dtype !== "int64") fail(`${field} must be null or { name, dtype: "int64" }`);
+  return { name: text(value.name, `${field}.name`), dtype: value.dtype };
+}
+
+/** Validates parsed edge.json; throws InputError naming the first bad field. */
+export function parseEdgeManifest(json: unknown): EdgeManifest {
+  if (!isRecord(json) || json.format !== EDGE_FORMAT) fail(`format must be "${EDGE_FORMAT}"`);
+  if (json.formatVersion !== EDGE_FORMAT_VERSION)
+    fail(`formatVersion ${String(json.formatVersion)} is not supported (expected ${EDGE_FORMAT_VERSION})`);
+  const { model, graph, table, tokenizer } = json;
+  if (!isRecord(model) || !isRecord(graph) || !isRecord(table) || !isRecord(tokenizer))
+    fail("model, graph, table and tokenizer must be objects");
+  const inputs = graph.inputs;
+  if (!isRecord(inputs)) fail("graph.inputs must be an object");
+  if (!Array.isArray(graph.externalData)) fail("graph.externalData must be an array of file names");
+  if (table.dtype !== "int8" && table.dtype !== "float16") fail('table.dtype must be "int8" or "float16"');
+  const rows = positiveInteger(table.rows, "table.rows");
+  const width = positiveInteger(table.width, "table.width");
+  let scaleOffset: number | null = null;
+  if (table.dtype === "int8") {
+    scaleOffset = positiveInteger(table.scaleOffset, "table.scaleOffset");
+    if (scaleOffset % 4 !== 0 || scaleOffset < rows * width)
+      fail("table.scaleOffset must follow the rows, 4-aligned");
+  }
+  return {
+    format: EDGE_FORMAT,
+    formatVersion: EDGE_FORMAT_VERSION,
+    model: { id: text(model.id, "model.id"), dimension: positiveInteger(model.dimension, "model.dimension") },
+    graph: {
+      file: text(graph.file, "graph.file"),
+      externalData: graph.externalData.map((file, i) => text(file, `graph.externalData[${i}]`)),
+      inputs: {
+        embeds: text(inputs.embeds, "graph.inputs.embeds"),
+        ids: intInput(inputs.ids, "graph.inputs.ids"),
+        mask: intInput(inputs.mask, "graph.inputs.mask"),
+      },
+      output: text(graph.output, "graph.output"),
+      quantization: text(graph.quantization, "graph.quantization"),
+    },
+    table: { file: text(table.file, "table.file"), dtype: table.dtype, rows, width, scaleOffset },
+    tokenizer: {
+      vocab: text(tokenizer.vocab, "tokenizer.vocab"),
+      merges: text(tokenizer.merges, "tokenizer.merges"),
+      contextLength: positiveInteger(tokenizer.contextLength, "tokenizer.contextLength"),
+    },
+  };
+}
+
+/** Bytes of the table file described by `table`. */
+export function edgeTableBytes(table: EdgeManifest["table"]): number {
+  return table.dtype === "int8" ? table.scaleOffset! + table.rows * 4 : table.rows * table.width * 2;
+}
+
+/** Looks up token rows in a table file's bytes without expanding the whole table to float32. */
+export class TokenEmbeddingTable {
+  readonly rows: number;
+  readonly width: number;
+  private readonly int8?: Int8Array;
+  private readonly scales?: Float32Array;
+  private readonly halves?: Uint16Array;
+
+  /** `bytes` must hold edgeTableBytes(table) bytes; views are kept, not copies (except misaligned scales). */
+  constructor(table: EdgeManifest["table"], bytes: Uint8Array) {
+    if (bytes.byteLength !== edgeTableBytes(table))
+      throw new InputError(
+        "bad_edge_model",
+        `${table.file} holds ${bytes.byteLength} bytes, edge.json describes ${edgeTableBytes(table)}; run prepare-edge again`,
+      );
+    this.rows = table.rows;
+    this.width = table.width;
+    const count = table.rows * table.width;
+    if (table.dtype === "int8") {
+      this.int8 = new Int8Array(bytes.buffer, bytes.byteOffset, count);
+      const at = bytes.byteOffset + table.scaleOffset!;
+      this.scales =
+        at % 4 === 0
+          ? new Float32Array(bytes.buffer, at, table.rows)
+          : new Float32Array(bytes.slice(table.scaleOffset!, table.scaleOffset! + table.rows * 4).buffer);
+    } else {
+      this.halves =
+        bytes.byteOffset % 2 === 0
+          ? new Uint16Array(bytes.buffer, bytes.byteOffset, count)
+          : new Uint16Array(bytes.slice().buffer);
+    }
+  }
+
+  /** Row-major float32 [ids.length, width]: the embedding of each token id. */
+  gather(ids: readonly number[]): Float32Array {
+    const { width } = this;
+    const out = new Float32Array(ids.length * width);
+    ids.forEach((id, position) => {
+      if (!Number.isInteger(id) || id < 0 || id >= this.rows)
+        throw new InputError(
+          "bad_tokens",
+          `token id ${id} is outside the embedding table (${this.rows} rows)`,
+        );
+      if (this.int8) {
+        const scale = this.scales![id];
+        const row = this.int8.subarray(id * width, (id + 1) * width);
+        for (let i = 0; i < width; i++) out[position * width + i] = row[i] * scale;
+      } else {
+        out.set(float16ToFloat32Array(this.halves!.subarray(id * width, (id + 1) * width)), position * width);
+      }
+    });
+    return out;
+  }
+}
+
+/** What createEdgeTextEncoder needs; the graph bytes and external data are only held during creation. */
+export interface EdgeTextEncoderSource {
+  manifest: EdgeManifest;
+  /** Bytes of manifest.table.file; kept (it is the embedding table). */
+  table: Uint8Array;
+  /** Bytes of manifest.graph.file. */
+  graph: Uint8Array;
+  /** Bytes of each manifest.graph.externalData file, by the same path. */
+  externalData: { path: string; data: Uint8Array }[];
+  /** CLIP tokenizer: ids with start and end tokens, cut to the context length, not padded. */
+  tokenizer: TextEncoderTokenizer;
+}
+
+/** Encodes texts with the prepared graph; same encode() contract as ClipTextEncoder (text-encoder.ts). */
+export interface EdgeTextEncoder {
+  readonly modelId: string;
+  /** Length of every vector. */
+  readonly dimension: number;
+  readonly contextLength: number;
+  /** One Float32Array(dimension), L2-normalized, per text; each text runs alone and unpadded ([1, n] tokens). */
+  encode(texts: readonly string[]): Promise<TextEncoding>;
+  /** Same for token id sequences (start and end tokens included, 2..contextLength ids). */
+  encodeIds(ids: readonly (readonly number[])[]): Promise<Float32Array[]>;
+  release(): Promise<void>;
+}
+
+function int64Tensor(ort: OrtNamespace, values: readonly number[]) {
+  return new ort.Tensor(
+    "int64",
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
+}
+
+/**
+ * Creates the ONNX session from `source` and returns the encoder. The caller should drop its references to
+ * source.graph and source.externalData afterwards (ORT has copied them); only the table stays referenced.
+ */
+export async function createEdgeTextEncoder(
+  ort: OrtNamespace,
+  source: EdgeTextEncoderSource,
+  sessionOptions: OrtSessionOptions = {},
+): Promise<EdgeTextEncoder> {
+  const { manifest, tokenizer } = source;
+  const table = new TokenEmbeddingTable(manifest.table, source.table);
+  // No closure below may mention `source`: V8 would keep it (and the graph bytes) alive with the encoder.
+  const given = source.externalData.map((file) => file.path);
+  const missing = manifest.graph.externalData.filter((file) => !given.includes(file));
+  if (missing.length)
+    throw new InputError("bad_edge_model", `missing external data file(s): ${missing.join(", ")}`);
+  const session = await ort.InferenceSession.create(source.graph, {
+    ...sessionOptions,
+    externalData: source.externalData,
+  });
+  const { inputs, output } = manifest.graph;
+  const expected = [inputs.embeds, inputs.ids?.name, inputs.mask?.name].filter((name) => name !== undefined);
+  const unknown = session.inputNames.filter((name) => !expected.includes(name));
+  const absent = expected.filter((name) => !session.inputNames.includes(name));
+  if (unknown.length || absent.length || !session.outputNames.includes(output)) {
+    await session.release();
+    throw new InputError(
+      "bad_edge_model",
+      `the graph does not match edge.json (unexpected inputs: ${unknown.join(", ") || "none"}; missing: ${absent.join(", ") || "none"}; output ${output}); run prepare-edge again`,
+    );
+  }
+  const { dimension, id } = manifest.model;
+  const { contextLength } = manifest.tokenizer;
+
+  async function encodeOne(ids: readonly number[], index: number): Promise<Float32Array> {
+    if (ids.length < 2 || ids.length > contextLength)
+      throw new InputError(
+        "bad_tokens",
+        `token sequence ${index} has ${ids.length} ids; expected 2..${contextLength} (start and end included)`,
+      );
+    const feeds: Record<string, OrtTensor> = {
+      [inputs.embeds]: new ort.Tensor("float32", table.gather(ids), [1, ids.length, table.width]),
+    };
+    if (inputs.ids) feeds[inputs.ids.name] = int64Tensor(ort, ids);
+    if (inputs.mask) feeds[inputs.mask.name] = int64Tensor(ort, new Array(ids.length).fill(1));
+    const result = await session.run(feeds);
+    const data = result[output].data;
+    if (!(data instanceof Float32Array) || data.length !== dimension)
+      throw new InputError(
+        "bad_edge_model",
+        `${output} has ${(data as { length?: number }).length} values, edge.json says dimension ${dimension}`,
+      );
+    const vector = l2NormalizeInPlace(Float32Array.from(data));
+    for (const tensor of [...Object.values(feeds), ...Object.values(result)]) tensor.dispose?.();
+    return vector;
+  }
+
+  async function encodeIds(ids: readonly (readonly number[])[]): Promise<Float32Array[]> {
+    const vectors: Float32Array[] = [];
+    for (const [index, row] of ids.entries()) vectors.push(await encodeOne(row, index));
+    return vectors;
+  }
+
+  return {
+    modelId: id,
+    dimension,
+    contextLength,
+    encodeIds,
+    async encode(texts) {
+      const encodings = texts.map((text) => tokenizer.encode(text));
+      const vectors = await encodeIds(encodings.map((encoding) => encoding.ids));
+      return { vectors, truncated: encodings.map((encoding) => encoding.truncated) };
+    },
+    release: () => session.release(),
+  };
+}
