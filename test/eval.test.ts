@@ -232,7 +232,7 @@ describe("eval on the toy benchmarks", () => {
         vtr_paper: ours.vtr_paper,
         vtr_ce: ours.vtr_ce,
       });
-      expect([scored.captions, scored.videos]).toEqual([6, 6]);
+      expect(Object.keys(scored).sort()).toEqual(["tvr", "vtr_ce", "vtr_paper"]);
       expect(JSON.parse(await readFile(join(features, "videos.json"), "utf8"))).toEqual(
         result.primary.videoIds,
       );
