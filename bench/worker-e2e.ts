@@ -8,8 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { readEdgeManifest } from "../indexer/edge/load-edge-encoder.ts";
+import { loadEdgeTextEncoder, readEdgeManifest } from "../indexer/edge/load-edge-encoder.ts";
+import { rankVideos } from "../indexer/index-store/rank.ts";
+import { readIndex } from "../indexer/index-store/reader.ts";
+import { nodeOrt } from "../indexer/onnx-runtime.ts";
 import { startLocalServer, WRANGLER_CONFIG } from "../indexer/serve/local-server.ts";
+import { scoreRows } from "../shared/vectors.ts";
 import {
   BENCH_DATA,
   benchEdgeDir,
@@ -88,7 +92,7 @@ class IsolateInspector {
   /** After two full collections 0.5 s apart: ArrayBuffer stores are released by a pass after the first. */
   async heapUsageAfterGc(): Promise<HeapUsage> {
     await this.call("HeapProfiler.collectGarbage").catch(() => undefined);
-    await new Promise((wake) => setTimeout(wake, 500));
+    await new Promise((wake) => setTimeout(wake, 1500));
     await this.call("HeapProfiler.collectGarbage").catch(() => undefined);
     return this.heapUsage();
   }
@@ -126,6 +130,12 @@ export interface WorkerE2eFigures {
     /** The worker's own encoder load time (health model.loadMs). */
     encoderLoadMs: number;
   };
+  /**
+   * The worker's top 10 against the same edge encoder in onnxruntime-node + exact search over the index
+   * (float32): share of queries with the same first video, mean overlap of the top 10, largest score gap
+   * (the worker's index is int8).
+   */
+  parity: { queries: number; sameFirst: number; top10Overlap: number; maxScoreDiff: number };
   /** Client-side milliseconds per GET /api/search?k=10, distinct queries one at a time. */
   warm: Summary & { errors: number };
   memory: {
@@ -134,15 +144,29 @@ export interface WorkerE2eFigures {
     /** Model files read from R2 (graph + external data + table); only the table stays referenced. */
     modelFileBytes: number;
     tableBytes: number;
-    /** Largest inspector sample (JS heap used + ArrayBuffer backing stores) during the cold request. */
+    /**
+     * Largest inspector sample (JS heap used + ArrayBuffer backing stores) during the cold request; zeros
+     * when the inspector did not answer while the isolate was busy (usual under wrangler dev).
+     */
     jsPeakDuringCreation: HeapUsage;
     /** After the warm queries and a forced GC. */
     jsAfter: HeapUsage;
-    /** WASM heap + the largest JS sample during creation (the sampled peak is a lower bound). */
+    /**
+     * Estimate of the peak while the session is created, from measured parts that coexist then: WASM heap
+     * after the cold request + every model file (the graph bytes stay in JS until ORT has copied them) +
+     * JS heap (the larger of the sample and the after-GC figure) + the index.
+     */
     peakDuringCreationBytes: number;
     /** WASM heap + JS heap and backing stores after GC (table and index are backing stores). */
     afterBytes: number;
     limitBytes: number;
+    /**
+     * workerd's resident memory (whole process: runtime, wrangler's proxy worker, this isolate) before the
+     * first search, its peak (VmHWM) at the end, and the growth: an outer bound of the isolate's peak.
+     */
+    workerdRssBeforeBytes: number;
+    workerdPeakRssBytes: number;
+    workerdPeakGrowthBytes: number;
   };
 }
 
@@ -225,6 +249,67 @@ async function sampleHeapDuring<T>(
   }
 }
 
+/** Resident memory of the workerd processes in `group` (Linux /proc), bytes: current and peak (VmHWM). */
+function workerdMemory(group: number): { rssBytes: number; peakRssBytes: number } {
+  let rssBytes = 0;
+  let peakRssBytes = 0;
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== group || !stat.includes("(workerd)")) continue;
+      const status = readFileSync(`/proc/${name}/status`, "utf8");
+      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+      rssBytes += kb("VmRSS");
+      peakRssBytes += kb("VmHWM");
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  return { rssBytes, peakRssBytes };
+}
+
+interface SearchHits {
+  results: { videoId: string; score: number }[];
+}
+
+/** Compares the worker's answers for `queries` with onnxruntime-node on the same files. */
+async function measureParity(
+  url: string,
+  edgeDir: string,
+  indexDir: string,
+  queries: string[],
+): Promise<WorkerE2eFigures["parity"]> {
+  const encoder = await loadEdgeTextEncoder(nodeOrt, edgeDir);
+  const index = await readIndex(indexDir);
+  let sameFirst = 0;
+  let overlap = 0;
+  let maxScoreDiff = 0;
+  try {
+    const vectors = (await encoder.encode(queries)).vectors;
+    for (const [i, q] of queries.entries()) {
+      const response = await fetch(`${url}/api/search?k=10&q=${encodeURIComponent(q)}`);
+      const worker = ((await response.json()) as SearchHits).results;
+      const scores = scoreRows(index.vectors, index.manifest.model.dimension, vectors[i]);
+      const node = rankVideos(index, scores, 10).map((hit) => ({
+        videoId: index.videos[hit.video].id,
+        score: hit.score,
+      }));
+      if (worker[0]?.videoId === node[0]?.videoId) sameFirst++;
+      const ids = new Set(node.map((hit) => hit.videoId));
+      overlap += worker.filter((hit) => ids.has(hit.videoId)).length / Math.max(1, node.length);
+      for (const hit of worker) {
+        const twin = node.find((n) => n.videoId === hit.videoId);
+        if (twin) maxScoreDiff = Math.max(maxScoreDiff, Math.abs(twin.score - hit.score));
+      }
+    }
+  } finally {
+    await encoder.release();
+  }
+  const n = queries.length;
+  return { queries: n, sameFirst: sameFirst / n, top10Overlap: overlap / n, maxScoreDiff };
+}
+
 /** Measures the worker on `edgeDir` + `indexDir` under wrangler dev. */
 export async function measureWorkerE2e(options: WorkerE2eOptions): Promise<WorkerE2eFigures> {
   const { log } = options;
@@ -243,6 +328,7 @@ export async function measureWorkerE2e(options: WorkerE2eOptions): Promise<Worke
   const inspector = await IsolateInspector.connect(server.inspectorPort).catch(() => undefined);
   try {
     const [coldQuery, ...rest] = options.queries;
+    const before = workerdMemory(server.processGroup);
     log("cold start: first search ...");
     const zero: HeapUsage = { usedSize: 0, totalSize: 0 };
     const cold = await sampleHeapDuring(inspector, timedSearch(server.url, coldQuery));
@@ -253,7 +339,10 @@ export async function measureWorkerE2e(options: WorkerE2eOptions): Promise<Worke
     const warm: { ms: number; ok: boolean }[] = [];
     for (const q of rest.slice(0, count)) warm.push(await timedSearch(server.url, q));
     const after = (await (await fetch(`${server.url}/api/health`)).json()) as Health;
+    log("parity with onnxruntime-node: 20 queries ...");
+    const parity = await measureParity(server.url, options.edgeDir, options.indexDir, rest.slice(0, 20));
     const jsAfter = inspector ? await inspector.heapUsageAfterGc().catch(() => zero) : zero;
+    const workerd = workerdMemory(server.processGroup);
     const manifest = readEdgeManifest(options.edgeDir);
     const tableBytes = statSync(join(options.edgeDir, manifest.table.file)).size;
     const js = (usage: HeapUsage) => usage.usedSize + (usage.backingStorageSize ?? 0);
@@ -264,6 +353,7 @@ export async function measureWorkerE2e(options: WorkerE2eOptions): Promise<Worke
         firstSearchMs: Math.round(cold.result.ms),
         encoderLoadMs: health.model?.loadMs ?? Number.NaN,
       },
+      parity,
       warm: {
         ...summarize(
           warm.map((r) => r.ms),
@@ -278,9 +368,16 @@ export async function measureWorkerE2e(options: WorkerE2eOptions): Promise<Worke
         tableBytes,
         jsPeakDuringCreation: cold.peak,
         jsAfter,
-        peakDuringCreationBytes: health.memory.wasmHeapBytes + js(cold.peak),
+        peakDuringCreationBytes:
+          health.memory.wasmHeapBytes +
+          health.memory.modelFileBytes +
+          Math.max(cold.peak.usedSize, jsAfter.usedSize) +
+          health.memory.indexBytes,
         afterBytes: after.memory.wasmHeapBytes + js(jsAfter),
         limitBytes: WORKER_MEMORY_LIMIT_BYTES,
+        workerdRssBeforeBytes: before.rssBytes,
+        workerdPeakRssBytes: workerd.peakRssBytes,
+        workerdPeakGrowthBytes: workerd.peakRssBytes - before.rssBytes,
       },
     };
   } finally {

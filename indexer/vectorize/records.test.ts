@@ -1,6 +1,6 @@
 // Vector ids, namespaces and metadata built from an index, checked against the worker's reader.
 import { describe, expect, it } from "vitest";
-import { keyOfVectorId, videoKey } from "../../worker/stores/vectorize-ids.ts";
+import { keyOfVectorId, videoKey } from "../../shared/vectorize-ids.ts";
 import { buildVectorRecords, VECTORIZE_LIMITS } from "./records.ts";
 import { syntheticIndex } from "./synthetic-index.ts";
 

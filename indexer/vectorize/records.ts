@@ -1,8 +1,8 @@
 // Turns a local index into Vectorize records: deterministic ids, namespaces by kind, small metadata.
-// Ids and metadata follow worker/stores/vectorize-ids.ts, the reader of these records.
+// Ids and metadata follow shared/vectorize-ids.ts, the contract the worker reads these records by.
 import { InputError } from "../../shared/errors.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
-import { NAMESPACES, videoKey } from "../../worker/stores/vectorize-ids.ts";
+import { NAMESPACES, videoKey } from "../../shared/vectorize-ids.ts";
 import type { IndexData } from "../index-store/index-data.ts";
 
 /** Vectorize limits (developers.cloudflare.com/vectorize/platform/limits). */

@@ -1,7 +1,7 @@
 // VectorizeStore: the same API over a Vectorize index, for libraries too large to hold in an isolate.
-// Respects Vectorize's documented limits: topK <= 100 without values/metadata, <= 20 with them.
+// Respects Vectorize's documented limits: topK <= 100 without values/metadata, <= 20 with them. Filters need a
+// metadata index on the field (e.g. videoId) created before the vectors are uploaded.
 import { INDEX_FILES, parseIndexManifest } from "../../shared/index-format.ts";
-import { ApiError } from "../http/api-error.ts";
 import {
   type CaptionVectorMetadata,
   keyOfVectorId,
@@ -9,7 +9,8 @@ import {
   type SegmentVectorMetadata,
   type VideoVectorMetadata,
   videoKey,
-} from "./vectorize-ids.ts";
+} from "../../shared/vectorize-ids.ts";
+import { ApiError } from "../http/api-error.ts";
 import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
 
 /** Vectorize limits (developers.cloudflare.com/vectorize/platform/limits). */
@@ -70,10 +71,15 @@ export class VectorizeStore implements VideoStore {
     return { kind: "vectorize", model: this.model, counts: this.counts, bytesHeld: 0 };
   }
 
-  /** Ranked video keys for a vector (over-fetching so that several vectors per video still give k videos). */
+  /**
+   * Ranked video keys for a vector. Always the top 100 rows (the most Vectorize returns, and a query is
+   * billed by the vectors searched, not by topK): a video with several vectors (k-means centroids) takes
+   * several of them, so with V vectors per video at least 100/V videos come back, an exact prefix of the
+   * full ranking (a video's best row is in the top 100 whenever a lower-ranked video's is).
+   */
   private async rankVideos(vector: Float32Array, k: number, filter?: SearchFilter, skipKey?: string) {
     const result = await this.index.query(vector, {
-      topK: Math.min(VECTORIZE_LIMITS.topK, (k + 1) * 4),
+      topK: VECTORIZE_LIMITS.topK,
       namespace: NAMESPACES.video,
       returnMetadata: "none",
       filter: toVectorizeFilter(filter),
@@ -143,13 +149,25 @@ export class VectorizeStore implements VideoStore {
   async captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null> {
     const video = await this.videoVector(videoId);
     if (!video) return null;
+    // Up to 20 captions come with their metadata in one query; more need ids first, then getByIds.
+    const withMetadata = k <= VECTORIZE_LIMITS.topKWithData;
     const result = await this.index.query(video.vector, {
-      topK: Math.min(k, VECTORIZE_LIMITS.topKWithData),
+      topK: Math.min(k, VECTORIZE_LIMITS.topK),
       namespace: NAMESPACES.caption,
-      returnMetadata: "all",
+      returnMetadata: withMetadata ? "all" : "none",
     });
+    const metadataById = new Map<string, CaptionVectorMetadata | undefined>();
+    if (withMetadata)
+      for (const match of result.matches)
+        metadataById.set(match.id, match.metadata as unknown as CaptionVectorMetadata | undefined);
+    else
+      for (const record of await getByIdsBatched(
+        this.index,
+        result.matches.map((match) => match.id),
+      ))
+        metadataById.set(record.id, record.metadata as unknown as CaptionVectorMetadata | undefined);
     return result.matches.map((match) => {
-      const metadata = match.metadata as unknown as CaptionVectorMetadata | undefined;
+      const metadata = metadataById.get(match.id);
       return { text: metadata?.text ?? "", score: match.score, videoId: metadata?.videoId ?? "" };
     });
   }

@@ -1,0 +1,121 @@
+// `serve`: the local demo (`npm start` = serve --demo) and `npm run dev -- --model DIR --index DIR`: model and
+// index into wrangler's local R2, then `wrangler dev` on the worker; prints the URL and runs until Ctrl-C.
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../../shared/errors.ts";
+import { assertSameModel, parseIndexManifest } from "../../shared/index-format.ts";
+import { parseCommandArgs, parseIntegerOption } from "../args.ts";
+import type { Command } from "../command.ts";
+import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
+import { ensureDemoAssets } from "../serve/demo-assets.ts";
+import { ensureEdgeModel } from "../serve/edge-model.ts";
+import { startLocalServer } from "../serve/local-server.ts";
+import { stepRunner } from "../serve/run-command.ts";
+import { assertPortFree } from "../serve/wrangler-dev.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const usage = `
+Usage: npm start                                   (= npm run cli -- serve --demo)
+       npm run dev -- --model DIR --index INDEX_DIR (= npm run cli -- serve --model DIR --index INDEX_DIR)
+
+Runs the search worker locally with \`wrangler dev\` (rate limiting off) and prints its URL on stdout.
+--demo generates a toy CLIP model, toy videos, their index and the edge text encoder under data/demo/
+(only what is missing; delete the folder to start over). --model/--index serve your own: a model
+directory (prepared with prepare-edge into data/dev/ unless it already holds edge.json) and an index
+directory written by \`index\`. Either way the files are put into wrangler's local R2 first.
+
+Options:
+  --demo               serve the toy demo
+  --model DIR          CLIP model directory, or a prepared edge encoder directory
+  --index INDEX_DIR    local index directory (its model id and dimension must match the model)
+  --port N             port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --persist-to DIR     wrangler's local state folder (default .wrangler/state, what plain \`wrangler dev\` uses)
+  --cache DIR          generated files (default data/demo with --demo, data/dev otherwise)
+  --count N            number of toy videos with --demo (default: kit toy-videos' default)
+`;
+
+/** Resolves once SIGINT or SIGTERM arrives. */
+function interrupted(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    process.once("SIGINT", () => resolveSignal("SIGINT"));
+    process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+  });
+}
+
+export const command: Command = {
+  name: "serve",
+  summary: "run the worker locally (wrangler dev) on the toy demo (--demo) or your model and index",
+  usage,
+  async run(args, context) {
+    const { values } = parseCommandArgs(
+      args,
+      {
+        demo: { type: "boolean", default: false },
+        model: { type: "string" },
+        index: { type: "string" },
+        port: { type: "string" },
+        "persist-to": { type: "string" },
+        cache: { type: "string" },
+        count: { type: "string" },
+      },
+      false,
+    );
+    const log = (message: string) => context.stderr.write(`${message}\n`);
+    const run = stepRunner(context.stderr, context.verbose);
+    const port = parseIntegerOption(values.port, "--port", 0, 65535, 8787);
+    // Checked first: a busy port would otherwise only show after the generation steps.
+    if (port !== 0) await assertPortFree(port);
+    const persistTo = resolve(values["persist-to"] ?? join(ROOT, ".wrangler", "state"));
+    let edgeDir: string;
+    let indexDir: string;
+    let example: string | undefined;
+    if (values.demo) {
+      if (values.model || values.index)
+        throw new InputError("bad_arguments", "--demo serves the toy demo; leave out --model and --index");
+      const assets = await ensureDemoAssets({
+        cacheDir: resolve(values.cache ?? join(ROOT, "data", "demo")),
+        run,
+        log,
+        videoCount:
+          values.count === undefined ? undefined : parseIntegerOption(values.count, "--count", 1, 1000, 0),
+      });
+      edgeDir = assets.edgeDir;
+      indexDir = assets.indexDir;
+      example = assets.queries[0]?.query;
+    } else {
+      if (!values.model || !values.index)
+        throw new InputError(
+          "bad_arguments",
+          "give --model DIR and --index INDEX_DIR (or --demo for the toy demo: npm start)",
+        );
+      indexDir = resolve(values.index);
+      if (!existsSync(join(indexDir, "manifest.json")))
+        throw new InputError(
+          "bad_arguments",
+          `${indexDir} is not an index directory (no manifest.json); write one with \`npm run cli -- index\``,
+        );
+      const cacheDir = resolve(values.cache ?? join(ROOT, "data", "dev"));
+      edgeDir = await ensureEdgeModel(values.model, cacheDir, run, log);
+    }
+    // The worker refuses a mismatch on every search; say it now, before wrangler starts.
+    assertSameModel(
+      parseIndexManifest(JSON.parse(readFileSync(join(indexDir, "manifest.json"), "utf8"))).model,
+      readEdgeManifest(edgeDir).model,
+    );
+    const server = await startLocalServer({
+      edgeDir,
+      indexDir,
+      persistTo,
+      port,
+      log,
+      onOutput: (text) => context.stderr.write(text),
+    });
+    context.stdout.write(`${server.url}\n`);
+    log(`serving on ${server.url}${example ? ` (try "${example}")` : ""}; Ctrl-C stops`);
+    const reason = await Promise.race([interrupted(), server.exited.then((code) => `exit ${code}`)]);
+    await server.stop();
+    return reason.startsWith("exit") ? 1 : 0;
+  },
+};
