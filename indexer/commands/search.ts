@@ -7,6 +7,7 @@ import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts"
 import type { Command } from "../command.ts";
 import { rankVideos } from "../index-store/rank.ts";
 import { readIndex } from "../index-store/reader.ts";
+import { scoreIndexRows } from "../index-store/score-rows.ts";
 import { resolveModelDir } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { loadTextTower } from "../pipeline/clip-towers.ts";
@@ -74,7 +75,8 @@ export const command: Command = {
     } finally {
       await text.release();
     }
-    const hits = rankVideos(index, query, k, values.aggregation).map((hit, rank) => {
+    const scores = await scoreIndexRows(index.vectors, index.manifest.model.dimension, query);
+    const hits = rankVideos(index, scores, k, values.aggregation).map((hit, rank) => {
       const video = index.videos[hit.video];
       return {
         rank: rank + 1,

@@ -1,7 +1,6 @@
-// Exact search over a loaded index: score every row, keep each video's best, return the top k.
+// Exact search over a loaded index: given every row's score, keep each video's best, return the top k.
 import { InputError } from "../../shared/errors.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
-import { scoreRows } from "../../shared/vectors.ts";
 import type { IndexData } from "./index-data.ts";
 
 /** One ranked video. */
@@ -15,13 +14,13 @@ export interface VideoHit {
 }
 
 /**
- * Ranks videos for `query` (Float32Array(d), L2-normalized): a video's score is the max over its
- * aggregation rows (only `aggregation`'s rows when given; segment rows when the index has no other),
- * ties broken by video order. Exact: every row is scored.
+ * Ranks videos by `scores` (Float32Array(rows): the query's cosine with every row of `index.vectors`, from
+ * a shared/search/flat-scorer.ts scorer): a video's score is the max over its aggregation rows (only
+ * `aggregation`'s rows when given; segment rows when the index has no other), ties broken by video order.
  */
 export function rankVideos(
   index: IndexData,
-  query: Float32Array,
+  scores: Float32Array,
   k: number,
   aggregation?: string,
 ): VideoHit[] {
@@ -35,7 +34,8 @@ export function rankVideos(
         `the index has no "${aggregation}" vectors; it stores ${manifest.aggregations.join(", ") || "segments only"}`,
       );
   }
-  const scores = scoreRows(index.vectors, manifest.model.dimension, query);
+  if (scores.length !== rows.video.length)
+    throw new RangeError(`${scores.length} scores for an index of ${rows.video.length} rows`);
   const videoCount = index.videos.length;
   const best = new Float64Array(videoCount).fill(Number.NEGATIVE_INFINITY);
   const bestSegment = new Int32Array(videoCount).fill(-1);

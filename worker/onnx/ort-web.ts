@@ -1,4 +1,7 @@
 // The only file importing onnxruntime-web: boots ORT's WASM backend inside workerd and hands out its namespace.
+// (The reference makes the .wasm import's type visible when another project, e.g. the root tsconfig through
+// worker-configuration.d.ts, reaches this file.)
+/// <reference path="../ort-wasm.d.ts" />
 
 // Wrangler's CompiledWasm rule turns this import into a WebAssembly.Module compiled at deploy time.
 import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
@@ -8,6 +11,8 @@ import * as ort from "onnxruntime-web/wasm";
 export type OrtNamespace = typeof ort;
 
 let ready: Promise<OrtNamespace> | undefined;
+/** The first session creation in flight (it initialises ORT); later callers wait for it. */
+let starting: Promise<unknown> | undefined;
 let memory: WebAssembly.Memory | undefined;
 
 /** Finds ORT's linear memory among the instance's imports or exports, to report its size. */
@@ -29,9 +34,23 @@ function findMemory(...namespaces: (object | undefined)[]): WebAssembly.Memory |
  * bytes, so WebAssembly.instantiate is wrapped for the duration of the first session creation: ORT is given
  * a dummy non-empty `wasmBinary` (which selects its embedded Emscripten glue and skips fetching), and the
  * wrapper answers with the precompiled module instead. Threads are off (workerd has no Web Workers).
+ * Calls made while the first one initialises (the encoder and the flat index load in parallel) wait for it,
+ * so the wrapper is installed and removed once.
  */
 export async function withOrt<T>(createSession: (runtime: OrtNamespace) => Promise<T>): Promise<T> {
+  while (!ready && starting) {
+    const current = starting;
+    await current.catch(() => undefined);
+    // It failed: the first caller to get here tries again (the others then wait for that attempt).
+    if (starting === current) starting = undefined;
+  }
   if (ready) return createSession(await ready);
+  const first = initialiseWith(createSession);
+  starting = first;
+  return first;
+}
+
+async function initialiseWith<T>(createSession: (runtime: OrtNamespace) => Promise<T>): Promise<T> {
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmBinary = new Uint8Array([0]);

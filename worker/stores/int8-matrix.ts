@@ -1,5 +1,9 @@
 // Row-major matrix stored as int8 with one float32 scale per row: a quarter of float32's memory, so a
 // 10k-video index fits a Worker's 128 MB beside the encoder. Cosine error is about 1e-3 on CLIP vectors.
+// FlatStore hands it to an ONNX Runtime scoring session (shared/search) and drops it; the JS dot products
+// below remain the reference (tests, bench baseline).
+import { quantizeRows } from "../../shared/search/quantize.ts";
+import type { ScoringMatrix } from "../../shared/search/scoring-graph.ts";
 
 /** An [rows, dimension] matrix of L2-normalized vectors, int8-quantized per row (symmetric). */
 export class Int8Matrix {
@@ -8,28 +12,23 @@ export class Int8Matrix {
   private readonly values: Int8Array;
   private readonly scales: Float32Array;
 
-  private constructor(rows: number, dimension: number) {
+  private constructor(rows: number, dimension: number, values: Int8Array, scales: Float32Array) {
     this.rows = rows;
     this.dimension = dimension;
-    this.values = new Int8Array(rows * dimension);
-    this.scales = new Float32Array(rows);
+    this.values = values;
+    this.scales = scales;
   }
 
   /** Quantizes `read(i)` (element i, row-major, as float) for an [rows, dimension] source. */
   static fromValues(rows: number, dimension: number, read: (i: number) => number): Int8Matrix {
-    const matrix = new Int8Matrix(rows, dimension);
-    const row = new Float32Array(dimension);
-    for (let r = 0; r < rows; r++) {
-      let max = 0;
-      for (let j = 0; j < dimension; j++) {
-        row[j] = read(r * dimension + j);
-        max = Math.max(max, Math.abs(row[j]));
-      }
-      const scale = max > 0 ? max / 127 : 1;
-      matrix.scales[r] = scale;
-      for (let j = 0; j < dimension; j++) matrix.values[r * dimension + j] = Math.round(row[j] / scale);
-    }
-    return matrix;
+    const { data, scales } = quantizeRows(rows, dimension, read);
+    return new Int8Matrix(rows, dimension, data, scales);
+  }
+
+  /** The matrix as the input of an int8 scoring graph (shared/search/scoring-graph.ts); no copy. */
+  get scoringMatrix(): ScoringMatrix {
+    const { rows, dimension, values, scales } = this;
+    return { dtype: "int8", rows, dimension, data: values, scales };
   }
 
   /** Bytes held by the matrix. */

@@ -1,0 +1,147 @@
+// A minimal protocol-buffers encoder (varints, fixed32, length-delimited fields) for the few ONNX messages the
+// scoring graph needs. Runtime-neutral and free of generated code: protobufjs builds its codecs with
+// `new Function`, which Cloudflare Workers forbid, and shared/ may not import it anyway.
+
+const WIRE_VARINT = 0;
+const WIRE_LENGTH_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
+
+const textEncoder = new TextEncoder();
+
+/** Bytes a varint of non-negative integer `value` (< 2^53) takes. */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 128; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let v = value;
+  while (v >= 128) {
+    out[at++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  out[at++] = v;
+  return at;
+}
+
+function checkVarint(field: number, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`protobuf field ${field}: ${value} is not a non-negative safe integer`);
+}
+
+/** One encoded field: its key and payload, sized before anything is written. */
+type Part =
+  | { kind: "varint"; key: number; value: number }
+  | { kind: "fixed32"; key: number; value: number }
+  | { kind: "bytes"; key: number; value: Uint8Array }
+  | { kind: "deferred"; key: number; value: { byteLength: number; write: (out: Uint8Array) => void } }
+  | { kind: "message"; key: number; value: ProtoMessage };
+
+/**
+ * A message under construction: fields are appended in call order and serialized once by `toBytes()`, so a
+ * large bytes field (a tensor's raw_data, hundreds of MB) is copied exactly once, into the final buffer.
+ */
+export class ProtoMessage {
+  private readonly parts: Part[] = [];
+  private size = -1;
+
+  /** A varint field (int32/int64/enum/bool) holding a non-negative integer below 2^53. */
+  varint(field: number, value: number): this {
+    checkVarint(field, value);
+    this.parts.push({ kind: "varint", key: field * 8 + WIRE_VARINT, value });
+    this.size = -1;
+    return this;
+  }
+
+  /** A `float` field (fixed32, little-endian IEEE 754 single). */
+  float(field: number, value: number): this {
+    this.parts.push({ kind: "fixed32", key: field * 8 + WIRE_FIXED32, value });
+    this.size = -1;
+    return this;
+  }
+
+  /** A `bytes` field; the bytes are referenced, not copied, until `toBytes()`. */
+  bytes(field: number, value: Uint8Array): this {
+    this.parts.push({ kind: "bytes", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
+    this.size = -1;
+    return this;
+  }
+
+  /**
+   * A `bytes` field of `byteLength` bytes that `write` fills in place during `toBytes()` (given exactly that
+   * many bytes), so a payload computed from other data (a transposed matrix) needs no buffer of its own.
+   */
+  deferredBytes(field: number, byteLength: number, write: (out: Uint8Array) => void): this {
+    checkVarint(field, byteLength);
+    this.parts.push({
+      kind: "deferred",
+      key: field * 8 + WIRE_LENGTH_DELIMITED,
+      value: { byteLength, write },
+    });
+    this.size = -1;
+    return this;
+  }
+
+  /** A `string` field, UTF-8 encoded. */
+  string(field: number, value: string): this {
+    return this.bytes(field, textEncoder.encode(value));
+  }
+
+  /** An embedded message field. */
+  message(field: number, value: ProtoMessage): this {
+    this.parts.push({ kind: "message", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
+    this.size = -1;
+    return this;
+  }
+
+  /** Serialized size in bytes. */
+  get byteLength(): number {
+    if (this.size >= 0) return this.size;
+    let size = 0;
+    for (const part of this.parts) {
+      size += varintSize(part.key);
+      if (part.kind === "varint") size += varintSize(part.value);
+      else if (part.kind === "fixed32") size += 4;
+      else {
+        const length = part.value.byteLength;
+        size += varintSize(length) + length;
+      }
+    }
+    this.size = size;
+    return size;
+  }
+
+  /** Writes the message at `at` in `out` (which has room) and returns the offset after it. */
+  writeTo(out: Uint8Array, at: number): number {
+    let offset = at;
+    for (const part of this.parts) {
+      offset = writeVarint(out, offset, part.key);
+      if (part.kind === "varint") offset = writeVarint(out, offset, part.value);
+      else if (part.kind === "fixed32") {
+        new DataView(out.buffer, out.byteOffset + offset, 4).setFloat32(0, part.value, true);
+        offset += 4;
+      } else if (part.kind === "bytes") {
+        offset = writeVarint(out, offset, part.value.byteLength);
+        out.set(part.value, offset);
+        offset += part.value.byteLength;
+      } else if (part.kind === "deferred") {
+        offset = writeVarint(out, offset, part.value.byteLength);
+        part.value.write(out.subarray(offset, offset + part.value.byteLength));
+        offset += part.value.byteLength;
+      } else {
+        offset = writeVarint(out, offset, part.value.byteLength);
+        offset = part.value.writeTo(out, offset);
+      }
+    }
+    return offset;
+  }
+
+  /** The serialized message. */
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(this.byteLength);
+    const end = this.writeTo(out, 0);
+    if (end !== out.length) throw new Error(`protobuf size mismatch: wrote ${end} of ${out.length} bytes`);
+    return out;
+  }
+}
