@@ -1,5 +1,5 @@
 // Formats the bench's figures as the printed table (Markdown, so it can be pasted into the README).
-import type { FlatSearchFigures } from "../sections/flat-search.ts";
+import { type FlatSearchFigures, ORT_VARIANTS } from "../sections/flat-search.ts";
 import type { IndexingFigures } from "../sections/indexing.ts";
 import type { RooflineFigures } from "../sections/roofline.ts";
 import type { TextEncoderFigures } from "../sections/text-encoder.ts";
@@ -204,17 +204,15 @@ export function formatReport(r: {
   const s6 = skipped("6. Flat search", r.flatSearch);
   if (s6 !== null && r.flatSearch?.status === "ok") {
     const f = r.flatSearch;
+    const ortNames: string[] = Object.values(ORT_VARIANTS);
     out.push(
       `### 6. Flat top-${f.k} search, d=${f.dimension}, ms per query\n${table(
-        ["vectors", "float32 p50", "float32 p95", "int8 p50", "int8 p95", "float32 MiB", "int8 MiB"],
+        ["vectors", "JS float32 p50", "JS int8 p50", ...ortNames.map((name) => `${name} p50`)],
         Object.entries(f.latency).map(([n, l]) => [
           n,
           fmt(l.float32.p50),
-          fmt(l.float32.p95),
           fmt(l.int8.p50),
-          fmt(l.int8.p95),
-          fmt(l.float32Bytes / 2 ** 20),
-          fmt(l.int8Bytes / 2 ** 20),
+          ...ortNames.map((name) => (l.ort?.[name] ? fmt(l.ort[name].p50) : "skipped")),
         ]),
       )}\n`,
     );

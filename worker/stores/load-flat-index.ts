@@ -108,7 +108,7 @@ export async function loadFlatStore(bucket: R2Bucket, prefix: string): Promise<F
     captionBytes = captionsJson.bytes;
     captionVectors = await getMatrix(bucket, prefix + INDEX_FILES.captionVectors, captionCount, dimension);
   }
-  return new FlatStore({
+  const store = new FlatStore({
     manifest,
     videos,
     rowVideo: Int32Array.from(rows.video),
@@ -120,4 +120,7 @@ export async function loadFlatStore(bucket: R2Bucket, prefix: string): Promise<F
     captionVectors,
     metadataBytes: videosJson.bytes + captionBytes,
   });
+  // Build the ORT scoring session now, so a failure is a load error and /api/health counts its memory.
+  await store.ready();
+  return store;
 }
