@@ -1,26 +1,36 @@
-// Sections 3 and 4: the worker end to end through `wrangler dev` on localhost (prepared int8 B/32 encoder +
-// a 10k-video flat index in local R2): cold start, warm GET /api/search latency sequential and concurrent,
-// errors, and the isolate's memory (WASM heap + JS heap + bytes held) during session creation and after.
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Sections 3 and 4: the worker end to end through `wrangler dev`, started as `npm start` starts it
+// (indexer/serve): bundle size, cold start, warm GET /api/search latency sequential and concurrent (rounds
+// interleaved), parity with onnxruntime-node, and the isolate's memory at and after encoder creation.
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
-import { resolveModelDir } from "../../indexer/model-dir.ts";
-import { BENCH_DATA, benchEdgeDir, benchIndexDir, benchModelId, benchSentences } from "../lib/fixtures.ts";
+import { startLocalServer } from "../../indexer/serve/local-server.ts";
+import { INDEX_FILES } from "../../shared/index-format.ts";
+import type { LoadMemory } from "../../worker/encoder/load-memory.ts";
+import { benchEdgeDir, benchIndexDir, benchModelId, benchSentences } from "../lib/fixtures.ts";
 import { type HeapUsage, IsolateInspector } from "../lib/inspector.ts";
-import { seedLocalR2 } from "../lib/local-r2.ts";
 import type { BenchContext } from "../lib/section.ts";
-import { type Summary, since, summarize } from "../lib/stats.ts";
-import { startWranglerDev } from "../lib/wrangler-dev.ts";
+import { round, type Summary, since, summarize } from "../lib/stats.ts";
+import { type BundleFigures, measureBundle } from "../lib/worker-bundle.ts";
+import { measureParity, type ParityFigures } from "../lib/worker-parity.ts";
+import { workerdMemory } from "../lib/workerd-memory.ts";
 
-/** R2 bucket name and prefixes of wrangler.toml (MODEL_BUCKET, MODEL_PREFIX, INDEX_PREFIX). */
-const BUCKET = "clip-video-retrieval";
 const INDEX_VIDEOS = 10_000;
+/** Workers' memory limit per isolate. */
+export const WORKER_MEMORY_LIMIT_BYTES = 128 * 2 ** 20;
 
-/** The worker's /api/health memory figures (worker/routes/health.ts). */
+/** /api/health's memory figures (worker/routes/health.ts); `load` once health reports the encoder's checkpoints. */
 interface HealthMemory {
   wasmHeapBytes: number;
   indexBytes: number;
   modelFileBytes: number;
+  load?: LoadMemory | null;
+}
+
+interface Health {
+  model: { loadMs: number } | null;
+  memory: HealthMemory;
 }
 
 interface SearchBody {
@@ -28,8 +38,17 @@ interface SearchBody {
   cached: boolean;
 }
 
+interface Timed {
+  ms: number;
+  ok: boolean;
+  body?: SearchBody;
+  /** Status and body of a failed request. */
+  error?: string;
+}
+
 export interface WorkerFigures {
-  setup: { videos: number; edgeDir: string; seededBytes: number | "reused"; wranglerReadyMs: number };
+  setup: { videos: number; edgeDir: string; indexDir: string; seededBytes: number; wranglerReadyMs: number };
+  bundle: BundleFigures;
   coldStart: {
     /** First GET /api/search after the server answered: R2 reads, ORT init, session creation, index load, query. */
     firstSearchMs: number;
@@ -37,7 +56,12 @@ export interface WorkerFigures {
     encoderLoadMs: number;
   };
   /** Client-side milliseconds per request; distinct queries, so the embedding cache never answers. */
-  sequential: Summary & { errors: number; cacheHits: number };
+  sequential: Summary & {
+    errors: number;
+    cacheHits: number;
+    /** p50 of each sequential round (rounds alternate with the concurrent ones): the spread shows the noise. */
+    roundP50s: number[];
+  };
   concurrent: Summary & {
     errors: number;
     concurrency: number;
@@ -45,138 +69,204 @@ export interface WorkerFigures {
     requestsPerSec: number;
     cacheHits: number;
   };
-  /** The worker's own stage timings from the sequential run (workerd clock, 1 ms steps). */
+  /** The worker's own stage timings from the sequential runs (workerd clock, 1 ms steps). */
   stagesMs: { tokenize: Summary; encode: Summary; search: Summary };
   errors: number;
+  /**
+   * The machine's 1-minute load average before and after the latency rounds: on a shared machine the
+   * latency follows it (workerd runs the encoder on one core), so read the figures with it.
+   */
+  loadAverage1m: { before: number; after: number };
+  parity: ParityFigures;
   memory: {
-    /** Bytes, from /api/health after the cold start and after the load runs, and the inspector's heap figures. */
+    /** Bytes from /api/health after the load runs (WASM heap only grows: its peak). */
     wasmHeapBytes: number;
+    /** WASM heap right after the cold request. */
+    wasmHeapAfterCreationBytes: number;
+    /** JS-side bytes the store holds (metadata, row arrays; its vectors are in the WASM heap or here). */
     indexBytes: number;
+    /** vectors.npy (+ captions.npy): bytes the index load reads, transient. */
+    indexFileBytes: number;
+    /** Model files read from R2 (graph + external data + table); only the table stays referenced. */
     modelFileBytes: number;
     tableBytes: number;
     /**
-     * V8's Runtime.getHeapUsage right after the cold request and after the load runs (GC first), bytes.
-     * usedSize is the JS heap; backingStorageSize (ArrayBuffers as V8 counts them) is kept for reference.
+     * Sampled inside the worker's encoder load (health memory.load): WASM heap + model buffers held at each
+     * checkpoint; null when the worker does not report it.
      */
+    load: LoadMemory | null;
+    /** V8's Runtime.getHeapUsage before the first search, right after it (creation garbage included), after. */
+    jsHeapBefore: HeapUsage;
     jsHeapAfterCreation: HeapUsage;
     jsHeapAfter: HeapUsage;
     /**
-     * WASM heap after creation + JS heap right after creation + every model file (graph bytes stay live
-     * while ORT copies them into WASM) + index: each term measured, their sum assumes they coexist at the peak.
+     * Peak while the encoder is created. With `load`: its sampled peak (WASM heap + graph bytes held) + JS heap
+     * right after creation + the index's JS bytes + its file bytes (the index loads in parallel, so they may be
+     * in flight then). Without: WASM heap after creation + every model file + JS heap + index (each measured,
+     * their sum assumes they coexist).
      */
     peakDuringCreationBytes: number;
+    /** How peakDuringCreationBytes was obtained. */
+    peakMethod: "sampled checkpoints + inspector JS heap" | "estimate from parts";
     /** WASM heap + JS heap (after GC) + embedding table + index. */
     afterBytes: number;
     /** The larger of the two: the goal's figure. */
     peakBytes: number;
+    limitBytes: number;
     /** Whole workerd process (runtime, all isolates): an outer bound, not the isolate's 128 MB. */
     workerdPeakRssBytes: number;
   };
 }
 
-function fileStamp(dirs: string[]): string {
-  return JSON.stringify(
-    dirs.map((dir) => [
-      dir,
-      statSync(join(dir, existsSync(join(dir, "edge.json")) ? "edge.json" : "manifest.json")).mtimeMs,
-    ]),
-  );
+/** What measureWorker runs. */
+export interface WorkerMeasureOptions {
+  /** Prepared edge encoder directory (prepare-edge output). */
+  edgeDir: string;
+  /** Local index directory. */
+  indexDir: string;
+  /** Distinct query texts (the first is the cold query; none repeats, so the Cache API never answers). */
+  queries: readonly string[];
+  /** Rounds of (sequential, then concurrent) after the warm-up. */
+  rounds: number;
+  sequentialPerRound: number;
+  concurrentPerRound: number;
+  concurrency: number;
+  /** Warm-up queries after the cold one (JIT of the search loop, ORT's arena). */
+  warmup: number;
+  /** Queries compared with onnxruntime-node. */
+  parityQueries: number;
+  /** Stops the latency rounds early (milliseconds). */
+  timeLimitMs: number;
+  log(message: string): void;
 }
 
-async function timedGet(url: string): Promise<{ ms: number; ok: boolean; body?: SearchBody }> {
+async function timedGet(url: string): Promise<Timed> {
   const start = performance.now();
   try {
     const response = await fetch(url);
     const text = await response.text();
     const ms = since(start);
-    return response.ok ? { ms, ok: true, body: JSON.parse(text) as SearchBody } : { ms, ok: false };
-  } catch {
-    return { ms: since(start), ok: false };
+    return response.ok
+      ? { ms, ok: true, body: JSON.parse(text) as SearchBody }
+      : { ms, ok: false, error: `${response.status} ${text.slice(0, 500)}` };
+  } catch (error) {
+    return { ms: since(start), ok: false, error: String(error) };
   }
 }
 
-export async function benchWorker(context: BenchContext): Promise<WorkerFigures> {
-  const model = resolveModelDir(context.modelDir, { towers: ["text"] });
-  const edgeDir = benchEdgeDir(context.modelDir);
-  const indexDir = await benchIndexDir(
-    benchModelId(context.modelDir),
-    model.config.projectionDim,
-    INDEX_VIDEOS,
-  );
-  const persistTo = join(BENCH_DATA, "wrangler-state");
-  const stampFile = join(persistTo, "bench-seed.json");
-  const stamp = fileStamp([edgeDir, indexDir]);
-  let seededBytes: number | "reused" = "reused";
-  if (!existsSync(stampFile) || readFileSync(stampFile, "utf8") !== stamp) {
-    context.log("  seeding local R2 with the prepared encoder and the 10k index ...");
-    rmSync(persistTo, { recursive: true, force: true });
-    seededBytes = await seedLocalR2(persistTo, BUCKET, { "model/": edgeDir, "index/": indexDir });
-    writeFileSync(stampFile, stamp);
-  }
-  // The Cache API's store persists too: clear it, or a rerun would answer every query from the cache.
-  rmSync(join(persistTo, "v3", "cache"), { recursive: true, force: true });
-  const { sentences } = benchSentences(context.modelDir);
-  const texts = sentences.map((s) => s.text);
-  context.log("  starting wrangler dev ...");
-  const dev = await startWranglerDev(persistTo);
-  const inspector = await IsolateInspector.connect(dev.inspectorPort).catch(() => undefined);
-  try {
-    const search = (q: string) => timedGet(`${dev.url}/api/search?q=${encodeURIComponent(q)}&k=10`);
-    // Cold start: the first search loads everything (R2 reads, ORT init, session, index).
-    const coldResult = await search(texts[0]);
-    // Right after creation, before any GC is forced: creation's garbage is still counted.
-    const zero: HeapUsage = { usedSize: 0, totalSize: 0 };
-    const jsAfterCreation = inspector ? await inspector.heapUsage().catch(() => zero) : zero;
-    const cold = { result: coldResult };
-    if (!cold.result.ok) throw new Error(`the first search failed; wrangler output:\n${dev.output()}`);
-    const health = (await (await fetch(`${dev.url}/api/health`)).json()) as {
-      model: { loadMs: number } | null;
-      memory: HealthMemory;
-    };
+async function health(url: string): Promise<Health> {
+  return (await (await fetch(`${url}/api/health`)).json()) as Health;
+}
 
-    const sequentialCount = context.full ? 300 : 60;
-    const concurrentCount = context.full ? 600 : 120;
-    const concurrency = context.full ? 8 : 4;
-    const timeLimitMs = context.full ? 120_000 : 30_000;
-    // Distinct sentences (the cold query excluded) so the Cache API never answers.
+function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+/** Starts the worker on `edgeDir` + `indexDir` (fresh local R2 in a temp folder) and measures it. */
+export async function measureWorker(options: WorkerMeasureOptions): Promise<WorkerFigures> {
+  const { log, queries } = options;
+  log("  bundle: wrangler deploy --dry-run ...");
+  const bundle = measureBundle();
+  const persistTo = mkdtempSync(join(tmpdir(), "clip-bench-worker-"));
+  const started = performance.now();
+  let output = "";
+  const server = await startLocalServer({
+    edgeDir: options.edgeDir,
+    indexDir: options.indexDir,
+    persistTo,
+    port: 0,
+    log: (message) => log(`  ${message}`),
+    onOutput: (text) => {
+      output = (output + text).slice(-3000);
+    },
+  });
+  const wranglerReadyMs = since(started) - server.uploaded.ms;
+  const inspector = await IsolateInspector.connect(server.inspectorPort).catch(() => undefined);
+  const zero: HeapUsage = { usedSize: 0, totalSize: 0 };
+  const heap = () => (inspector ? inspector.heapUsage().catch(() => zero) : Promise.resolve(zero));
+  try {
+    const search = (q: string) => timedGet(`${server.url}/api/search?q=${encodeURIComponent(q)}&k=10`);
+    const jsHeapBefore = await heap();
+    // Cold start: the first search loads everything (R2 reads, ORT init, session, index).
+    const cold = await search(queries[0]);
+    // Right after creation, before any GC is forced: creation's garbage is still counted.
+    const jsHeapAfterCreation = await heap();
+    if (!cold.ok) throw new Error(`the first search failed: ${cold.error}\nwrangler dev said:\n${output}`);
+    const afterCreation = await health(server.url);
+
     let next = 1;
-    const take = () => texts[next++ % texts.length];
-    for (let i = 0; i < 3; i++) await search(take()); // JIT warm-up of the search loop
-    context.log(`  sequential: ${sequentialCount} queries ...`);
-    const seq: { ms: number; ok: boolean; body?: SearchBody }[] = [];
-    let started = performance.now();
-    while (seq.length < sequentialCount && since(started) < timeLimitMs) seq.push(await search(take()));
-    context.log(`  concurrent: ${concurrentCount} queries, ${concurrency} at a time ...`);
-    const con: { ms: number; ok: boolean; body?: SearchBody }[] = [];
-    started = performance.now();
-    let issued = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (issued < concurrentCount && since(started) < timeLimitMs) {
-          issued++;
-          con.push(await search(take()));
-        }
-      }),
+    const take = () => queries[next++ % queries.length];
+    for (let i = 0; i < options.warmup; i++) await search(take());
+    const seq: Timed[] = [];
+    const con: Timed[] = [];
+    const roundP50s: number[] = [];
+    let concurrentMs = 0;
+    const latencyStart = performance.now();
+    const loadBefore = loadavg()[0];
+    log(
+      `  latency: ${options.rounds} rounds of ${options.sequentialPerRound} sequential + ${options.concurrentPerRound} at ${options.concurrency} concurrent ...`,
     );
-    const wallSeconds = since(started) / 1000;
-    const after = (await (await fetch(`${dev.url}/api/health`)).json()) as { memory: HealthMemory };
+    for (let round = 0; round < options.rounds && since(latencyStart) < options.timeLimitMs; round++) {
+      const roundSeq: Timed[] = [];
+      for (let i = 0; i < options.sequentialPerRound; i++) roundSeq.push(await search(take()));
+      seq.push(...roundSeq);
+      roundP50s.push(
+        summarize(
+          roundSeq.map((r) => r.ms),
+          "ms",
+        ).p50,
+      );
+      const conStart = performance.now();
+      let issued = 0;
+      await Promise.all(
+        Array.from({ length: options.concurrency }, async () => {
+          while (issued < options.concurrentPerRound) {
+            issued++;
+            con.push(await search(take()));
+          }
+        }),
+      );
+      concurrentMs += since(conStart);
+    }
+    const loadAverage1m = { before: round(loadBefore), after: round(loadavg()[0]) };
+    log(`  parity with onnxruntime-node: ${options.parityQueries} queries ...`);
+    const parity = await measureParity(
+      server.url,
+      options.edgeDir,
+      options.indexDir,
+      queries.slice(next, next + options.parityQueries),
+    );
+    const after = await health(server.url);
     const jsHeapAfter = inspector ? await inspector.heapUsageAfterGc().catch(() => zero) : zero;
-    const manifest = readEdgeManifest(edgeDir);
-    const tableBytes = statSync(join(edgeDir, manifest.table.file)).size;
-    const memory = after.memory;
-    const peakDuringCreationBytes =
-      health.memory.wasmHeapBytes +
-      jsAfterCreation.usedSize +
-      health.memory.modelFileBytes +
-      health.memory.indexBytes;
-    const afterBytes = memory.wasmHeapBytes + jsHeapAfter.usedSize + tableBytes + memory.indexBytes;
+    const workerd = workerdMemory(server.processGroup);
+
+    const manifest = readEdgeManifest(options.edgeDir);
+    const tableBytes = fileSize(join(options.edgeDir, manifest.table.file));
+    const indexFileBytes =
+      fileSize(join(options.indexDir, INDEX_FILES.vectors)) +
+      fileSize(join(options.indexDir, INDEX_FILES.captionVectors));
+    const load = afterCreation.memory.load ?? null;
+    const created = afterCreation.memory;
+    const peakDuringCreationBytes = load
+      ? load.peakBytes + jsHeapAfterCreation.usedSize + created.indexBytes + indexFileBytes
+      : created.wasmHeapBytes + created.modelFileBytes + jsHeapAfterCreation.usedSize + created.indexBytes;
+    const afterBytes =
+      after.memory.wasmHeapBytes + jsHeapAfter.usedSize + tableBytes + after.memory.indexBytes;
     const bodies = seq.flatMap((r) => (r.body ? [r.body] : []));
-    const errors = seq.filter((r) => !r.ok).length + con.filter((r) => !r.ok).length;
+    const stage = (pick: (b: SearchBody) => number) => summarize(bodies.map(pick), "ms (workerd clock)");
+    const wallSeconds = concurrentMs / 1000;
     return {
-      setup: { videos: INDEX_VIDEOS, edgeDir, seededBytes, wranglerReadyMs: Math.round(dev.readyMs) },
+      setup: {
+        videos: INDEX_VIDEOS,
+        edgeDir: options.edgeDir,
+        indexDir: options.indexDir,
+        seededBytes: server.uploaded.bytes,
+        wranglerReadyMs: Math.round(wranglerReadyMs),
+      },
+      bundle,
       coldStart: {
-        firstSearchMs: Math.round(cold.result.ms),
-        encoderLoadMs: health.model?.loadMs ?? Number.NaN,
+        firstSearchMs: Math.round(cold.ms),
+        encoderLoadMs: afterCreation.model?.loadMs ?? Number.NaN,
       },
       sequential: {
         ...summarize(
@@ -185,6 +275,7 @@ export async function benchWorker(context: BenchContext): Promise<WorkerFigures>
         ),
         errors: seq.filter((r) => !r.ok).length,
         cacheHits: bodies.filter((b) => b.cached).length,
+        roundP50s,
       },
       concurrent: {
         ...summarize(
@@ -192,41 +283,61 @@ export async function benchWorker(context: BenchContext): Promise<WorkerFigures>
           "ms",
         ),
         errors: con.filter((r) => !r.ok).length,
-        concurrency,
-        wallSeconds: Math.round(wallSeconds * 100) / 100,
-        requestsPerSec: Math.round((con.length / wallSeconds) * 10) / 10,
+        concurrency: options.concurrency,
+        wallSeconds: round(wallSeconds),
+        requestsPerSec: round(con.length / Math.max(wallSeconds, 1e-9)),
         cacheHits: con.filter((r) => r.body?.cached).length,
       },
       stagesMs: {
-        tokenize: summarize(
-          bodies.map((b) => b.tookMs.tokenize),
-          "ms (workerd clock)",
-        ),
-        encode: summarize(
-          bodies.map((b) => b.tookMs.encode),
-          "ms (workerd clock)",
-        ),
-        search: summarize(
-          bodies.map((b) => b.tookMs.search),
-          "ms (workerd clock)",
-        ),
+        tokenize: stage((b) => b.tookMs.tokenize),
+        encode: stage((b) => b.tookMs.encode),
+        search: stage((b) => b.tookMs.search),
       },
-      errors,
+      errors: seq.filter((r) => !r.ok).length + con.filter((r) => !r.ok).length,
+      loadAverage1m,
+      parity,
       memory: {
-        wasmHeapBytes: memory.wasmHeapBytes,
-        indexBytes: memory.indexBytes,
-        modelFileBytes: health.memory.modelFileBytes,
+        wasmHeapBytes: after.memory.wasmHeapBytes,
+        wasmHeapAfterCreationBytes: created.wasmHeapBytes,
+        indexBytes: after.memory.indexBytes,
+        indexFileBytes,
+        modelFileBytes: created.modelFileBytes,
         tableBytes,
-        jsHeapAfterCreation: jsAfterCreation,
+        load,
+        jsHeapBefore,
+        jsHeapAfterCreation,
         jsHeapAfter,
         peakDuringCreationBytes,
+        peakMethod: load ? "sampled checkpoints + inspector JS heap" : "estimate from parts",
         afterBytes,
         peakBytes: Math.max(peakDuringCreationBytes, afterBytes),
-        workerdPeakRssBytes: dev.workerdPeakRssBytes(),
+        limitBytes: WORKER_MEMORY_LIMIT_BYTES,
+        workerdPeakRssBytes: workerd.peakRssBytes,
       },
     };
   } finally {
     inspector?.close();
-    await dev.stop();
+    await server.stop();
+    rmSync(persistTo, { recursive: true, force: true });
   }
+}
+
+/** `npm run bench` sections 3-4: the prepared B/32 encoder and a 10k-video index. */
+export async function benchWorker(context: BenchContext): Promise<WorkerFigures> {
+  const edgeDir = benchEdgeDir(context.modelDir);
+  const dimension = readEdgeManifest(edgeDir).model.dimension;
+  const indexDir = await benchIndexDir(benchModelId(context.modelDir), dimension, INDEX_VIDEOS);
+  return measureWorker({
+    edgeDir,
+    indexDir,
+    queries: benchSentences(context.modelDir).sentences.map((s) => s.text),
+    rounds: context.full ? 5 : 3,
+    sequentialPerRound: context.full ? 60 : 30,
+    concurrentPerRound: context.full ? 120 : 40,
+    concurrency: context.full ? 8 : 4,
+    warmup: 10,
+    parityQueries: 20,
+    timeLimitMs: context.full ? 180_000 : 60_000,
+    log: context.log,
+  });
 }

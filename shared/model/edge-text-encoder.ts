@@ -196,11 +196,18 @@ export class TokenEmbeddingTable {
   }
 }
 
+/** Bytes of manifest.table.file, or a loader that createEdgeTextEncoder calls once the session exists. */
+export type EdgeTableSource = Uint8Array | (() => Promise<Uint8Array>);
+
 /** What createEdgeTextEncoder needs; the graph bytes and external data are only held during creation. */
 export interface EdgeTextEncoderSource {
   manifest: EdgeManifest;
-  /** Bytes of manifest.table.file; kept (it is the embedding table). */
-  table: Uint8Array;
+  /**
+   * The embedding table (kept by the encoder). A loader is called after InferenceSession.create has returned,
+   * so that the table (24 MiB for B/32) never coexists with the graph bytes: the peak of a Worker's 128 MB.
+   * The loader can release the graph bytes first (ORT has copied them into its own memory by then).
+   */
+  table: EdgeTableSource;
   /** Bytes of manifest.graph.file. */
   graph: Uint8Array;
   /** Bytes of each manifest.graph.externalData file, by the same path. */
@@ -230,9 +237,15 @@ function int64Tensor(ort: OrtNamespace, values: readonly number[]) {
   );
 }
 
+/** Builds the lookup table from bytes given up front or from the loader (called at most once). */
+async function loadTable(manifest: EdgeManifest, source: EdgeTableSource): Promise<TokenEmbeddingTable> {
+  return new TokenEmbeddingTable(manifest.table, source instanceof Uint8Array ? source : await source());
+}
+
 /**
  * Creates the ONNX session from `source` and returns the encoder. The caller should drop its references to
  * source.graph and source.externalData afterwards (ORT has copied them); only the table stays referenced.
+ * A table given as bytes is checked before the session starts; a table loader runs after it.
  */
 export async function createEdgeTextEncoder(
   ort: OrtNamespace,
@@ -240,7 +253,8 @@ export async function createEdgeTextEncoder(
   sessionOptions: OrtSessionOptions = {},
 ): Promise<EdgeTextEncoder> {
   const { manifest, tokenizer } = source;
-  const table = new TokenEmbeddingTable(manifest.table, source.table);
+  const tableSource = source.table;
+  let table = tableSource instanceof Uint8Array ? await loadTable(manifest, tableSource) : undefined;
   // No closure below may mention `source`: V8 would keep it (and the graph bytes) alive with the encoder.
   const given = source.externalData.map((file) => file.path);
   const missing = manifest.graph.externalData.filter((file) => !given.includes(file));
@@ -254,13 +268,19 @@ export async function createEdgeTextEncoder(
   const expected = [inputs.embeds, inputs.ids?.name, inputs.mask?.name].filter((name) => name !== undefined);
   const unknown = session.inputNames.filter((name) => !expected.includes(name));
   const absent = expected.filter((name) => !session.inputNames.includes(name));
-  if (unknown.length || absent.length || !session.outputNames.includes(output)) {
+  try {
+    if (unknown.length || absent.length || !session.outputNames.includes(output))
+      throw new InputError(
+        "bad_edge_model",
+        `the graph does not match edge.json (unexpected inputs: ${unknown.join(", ") || "none"}; missing: ${absent.join(", ") || "none"}; output ${output}); run prepare-edge again`,
+      );
+    table ??= await loadTable(manifest, tableSource);
+  } catch (error) {
     await session.release();
-    throw new InputError(
-      "bad_edge_model",
-      `the graph does not match edge.json (unexpected inputs: ${unknown.join(", ") || "none"}; missing: ${absent.join(", ") || "none"}; output ${output}); run prepare-edge again`,
-    );
+    throw error;
   }
+  // A const for the closures below (a narrowed `let` is not narrowed inside them).
+  const embeddings = table;
   const { dimension, id } = manifest.model;
   const { contextLength } = manifest.tokenizer;
 
@@ -271,7 +291,7 @@ export async function createEdgeTextEncoder(
         `token sequence ${index} has ${ids.length} ids; expected 2..${contextLength} (start and end included)`,
       );
     const feeds: Record<string, OrtTensor> = {
-      [inputs.embeds]: new ort.Tensor("float32", table.gather(ids), [1, ids.length, table.width]),
+      [inputs.embeds]: new ort.Tensor("float32", embeddings.gather(ids), [1, ids.length, embeddings.width]),
     };
     if (inputs.ids) feeds[inputs.ids.name] = int64Tensor(ort, ids);
     if (inputs.mask) feeds[inputs.mask.name] = int64Tensor(ort, new Array(ids.length).fill(1));

@@ -4,6 +4,7 @@ import { createEdgeTextEncoder, type EdgeTextEncoder } from "../../shared/model/
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { ApiError } from "../http/api-error.ts";
 import { withOrt } from "../onnx/ort-web.ts";
+import { LoadMemoryLog } from "./load-memory.ts";
 import { findModelObjects, type ModelObjects, readBytes, readText } from "./model-files.ts";
 import type { QueryEncoder } from "./query-encoder.ts";
 
@@ -17,41 +18,65 @@ export function loadedEncoder(): QueryEncoder | undefined {
 
 /** Frees a buffer's memory now by transferring it away (ES2024 ArrayBuffer.prototype.transfer). */
 function detach(bytes: Uint8Array): void {
-  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  buffer.transfer?.(0);
+  const buffer = bytes.buffer as ArrayBuffer & {
+    transfer?: (length: number) => ArrayBuffer;
+    detached?: boolean;
+  };
+  if (!buffer.detached) buffer.transfer?.(0);
+}
+
+function total(buffers: Uint8Array[]): number {
+  return buffers.reduce((n, b) => n + b.byteLength, 0);
 }
 
 /**
- * Reads the graph and its external data and starts the session. A function of its own so that no closure
- * that outlives creation shares a scope with the graph bytes (V8 keeps a scope alive for its closures).
+ * Reads the graph and its external data, starts the session, frees the graph bytes, and only then reads the
+ * token table: the table (24 MiB for B/32) and the graph bytes (37 MiB) never coexist with the WASM heap at
+ * its creation peak. A function of its own so that no closure that outlives creation shares a scope with
+ * the graph bytes (V8 keeps a scope alive for its closures).
  */
 async function startEncoder(
   bucket: R2Bucket,
   objects: ModelObjects,
-  table: Uint8Array,
   tokenizer: ClipTokenizer,
-): Promise<{ edge: EdgeTextEncoder; graphBytes: number }> {
+  memory: LoadMemoryLog,
+): Promise<{ edge: EdgeTextEncoder; fileBytes: number }> {
   const { manifest, keys } = objects;
   const [graph, ...externalBytes] = await Promise.all([
     readBytes(bucket, keys.graph),
     ...keys.externalData.map((key) => readBytes(bucket, key)),
   ]);
   const externalData = manifest.graph.externalData.map((path, i) => ({ path, data: externalBytes[i] }));
-  const graphBytes = graph.byteLength + externalBytes.reduce((n, b) => n + b.byteLength, 0);
+  const graphBuffers = [graph, ...externalBytes];
+  const graphBytes = total(graphBuffers);
+  let tableBytes = 0;
+  memory.record("read", graphBytes);
+  const table = async () => {
+    // The WASM heap only grows, so this checkpoint holds the creation peak (graph bytes are still held).
+    memory.record("created", graphBytes);
+    // ORT has copied the weights into WASM memory. Dropping our references was not enough (measured:
+    // the 37 MiB of B/32 weights stayed live after GC); detaching frees them at once.
+    for (const bytes of graphBuffers) detach(bytes);
+    memory.record("released", 0);
+    const bytes = await readBytes(bucket, keys.table);
+    tableBytes = bytes.byteLength;
+    memory.record("table", tableBytes);
+    return bytes;
+  };
   try {
     const edge = await withOrt((ort) =>
       createEdgeTextEncoder(ort, { manifest, table, graph, externalData, tokenizer }),
     );
-    // ORT has copied the weights into WASM memory. Dropping our references was not enough (measured with
-    // bench/worker-e2e.ts: the 39 MB of B/32 weights stayed live after GC); detaching frees them for sure.
-    for (const bytes of [graph, ...externalBytes]) detach(bytes);
-    return { edge, graphBytes };
+    return { edge, fileBytes: graphBytes + tableBytes };
   } catch (error) {
     throw new ApiError(
       503,
       "encoder_failed",
       `the text encoder failed to start (${(error as Error).message}); check the uploaded model and redeploy`,
     );
+  } finally {
+    // Also after a failure: nothing may keep the graph bytes.
+    for (const bytes of graphBuffers) detach(bytes);
   }
 }
 
@@ -60,20 +85,18 @@ async function createEncoder(bucket: R2Bucket, prefix: string): Promise<QueryEnc
   // Everything that can be missing is checked before ORT starts: such failures stay retryable.
   const objects = await findModelObjects(bucket, prefix);
   const { manifest, keys } = objects;
-  const [vocab, merges, table] = await Promise.all([
-    readText(bucket, keys.vocab),
-    readText(bucket, keys.merges),
-    readBytes(bucket, keys.table),
-  ]);
+  const [vocab, merges] = await Promise.all([readText(bucket, keys.vocab), readText(bucket, keys.merges)]);
   const tokenizer = ClipTokenizer.fromFiles(vocab, merges, {
     contextLength: manifest.tokenizer.contextLength,
   });
-  const { edge, graphBytes } = await startEncoder(bucket, objects, table, tokenizer);
+  const memory = new LoadMemoryLog();
+  const { edge, fileBytes } = await startEncoder(bucket, objects, tokenizer, memory);
   return {
     id: edge.modelId,
     dimension: edge.dimension,
-    modelBytes: table.byteLength + graphBytes,
+    modelBytes: fileBytes,
     loadMs: Date.now() - started,
+    loadMemory: memory.result(),
     async encode(text) {
       const t0 = performance.now();
       const { ids, truncated } = tokenizer.encode(text);

@@ -1,6 +1,11 @@
 // Finds the prepared text encoder's files in R2 before ONNX Runtime starts, so a missing upload is a clean
 // 503 that a later request recovers from (a failed ORT initialisation cannot be retried in the isolate).
-import { EDGE_FILES, type EdgeManifest, parseEdgeManifest } from "../../shared/model/edge-text-encoder.ts";
+import {
+  EDGE_FILES,
+  type EdgeManifest,
+  edgeTableBytes,
+  parseEdgeManifest,
+} from "../../shared/model/edge-text-encoder.ts";
 import { ApiError } from "../http/api-error.ts";
 
 /** The model directory in R2: parsed edge.json and the R2 key of every file it names. */
@@ -51,6 +56,15 @@ export async function findModelObjects(bucket: R2Bucket, prefix: string): Promis
   const heads = await Promise.all(all.map((key) => bucket.head(key)));
   const missing = all.filter((_, i) => !heads[i]);
   if (missing.length > 0) throw missingModel(prefix, `missing ${missing.join(", ")}`);
+  // The table is read after ORT has started (worker/encoder/load-encoder.ts), so its size is checked now,
+  // while a bad upload is still a retryable 503.
+  const tableSize = heads[all.indexOf(keys.table)]?.size;
+  if (tableSize !== edgeTableBytes(manifest.table))
+    throw new ApiError(
+      503,
+      "bad_edge_model",
+      `${keys.table} holds ${tableSize} bytes, ${EDGE_FILES.manifest} describes ${edgeTableBytes(manifest.table)}; upload the prepare-edge output again`,
+    );
   return { manifest, keys };
 }
 

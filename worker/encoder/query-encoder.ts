@@ -1,4 +1,5 @@
 // What the routes need from a text encoder: one query in, one L2-normalized vector out, with timings.
+import type { LoadMemory } from "./load-memory.ts";
 
 /** A loaded text encoder (one per isolate). */
 export interface QueryEncoder {
@@ -10,6 +11,8 @@ export interface QueryEncoder {
   readonly modelBytes: number;
   /** Milliseconds spent creating the session (cold start share). */
   readonly loadMs: number;
+  /** Memory checkpoints sampled inside the load (WASM heap + model buffers held), bytes. */
+  readonly loadMemory: LoadMemory;
   /**
    * Encodes one query: Float32Array(dimension), L2-normalized. `truncated` is true when the text was cut
    * to the model's context length (77 tokens for CLIP).

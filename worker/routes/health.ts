@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { type AppEnv, keepAlive, readConfig } from "../config.ts";
 import { getEncoder, loadedEncoder } from "../encoder/load-encoder.ts";
+import type { LoadMemory } from "../encoder/load-memory.ts";
 import { ApiError } from "../http/api-error.ts";
 import { wasmHeapBytes } from "../onnx/ort-web.ts";
 import { getStore } from "../stores/get-store.ts";
@@ -22,6 +23,8 @@ export interface HealthResponse {
     indexBytes: number;
     /** Embedding table kept by the edge encoder plus graph bytes read at load (the graph is then released). */
     modelFileBytes: number;
+    /** Checkpoints sampled inside the encoder's load (WASM heap + model buffers held), null before it. */
+    load: LoadMemory | null;
   };
 }
 
@@ -58,6 +61,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
       wasmHeapBytes: wasmHeapBytes(),
       indexBytes: index?.bytesHeld ?? 0,
       modelFileBytes: encoder?.modelBytes ?? 0,
+      load: encoder?.loadMemory ?? null,
     },
   };
   return c.json(body, problems.length === 0 ? 200 : 503);
