@@ -36,6 +36,32 @@ export class ByteReader {
     return out;
   }
 
+  /**
+   * Discards exactly `size` bytes without copying them (frames sampling does not keep); false when
+   * the stream ends first.
+   */
+  async skip(size: number): Promise<boolean> {
+    let left = size;
+    for (;;) {
+      while (left > 0 && this.chunks.length > 0) {
+        const chunk = this.chunks[0];
+        const take = Math.min(chunk.length, left);
+        if (take === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(take);
+        this.buffered -= take;
+        left -= take;
+      }
+      if (left === 0) return true;
+      if (this.ended) return false;
+      const next = await this.iterator.next();
+      if (next.done) this.ended = true;
+      else {
+        this.chunks.push(next.value);
+        this.buffered += next.value.length;
+      }
+    }
+  }
+
   /** Bytes received but not returned by read (non-zero after a short final record). */
   get leftover(): number {
     return this.buffered;

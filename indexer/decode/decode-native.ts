@@ -31,11 +31,14 @@ export async function* decodeNative(
     for (let index = 0; ; index++) {
       const shown = await log.waitFor(index);
       if (!shown) break;
-      const raw = await reader.read(format.frameBytes(shown.width, shown.height));
-      if (!raw) break;
+      const size = format.frameBytes(shown.width, shown.height);
+      // Frames not kept are skipped in the pipe without a copy (most of them under fps:N / uniform:N).
+      const keep = selector.keep(index, shown.timestampSec);
+      const raw = keep ? await reader.read(size) : null;
+      if (keep ? !raw : !(await reader.skip(size))) break;
       frames++;
       log.forgetBefore(index);
-      if (selector.keep(index, shown.timestampSec)) {
+      if (raw) {
         const { width, height, timestampSec } = shown;
         yield { index, timestampSec, width, height, rgb: format.toRgb(raw, width, height) };
       }

@@ -1,5 +1,5 @@
 // Embeds the frames of the videos missing from the frame cache with the indexing pipeline
-// (decode -> preprocess -> embed) and stores each video in the cache as soon as it is done.
+// (decode -> preprocess -> embed, all videos in one run) and stores each video in the cache as soon as it is done.
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
 import { type PipelineEvent, runIndexPipeline } from "../pipeline/index-pipeline.ts";
 import { StageClock } from "../pipeline/stage-clock.ts";
@@ -31,74 +31,64 @@ export interface EmbedFramesOutcome {
 }
 
 /**
- * Embeds `jobs` in order, one pipeline run per video: the pipeline's output is aggregated rows, so
- * the raw frame vectors are taken where they leave the embedder, and one video per run makes every
- * captured vector belong to that video (a video that fails part-way is dropped whole). Decoding,
- * preprocessing and inference still overlap within a video. Never prints.
+ * Embeds `jobs` in order in one pipeline run (decoding, preprocessing and inference overlap across
+ * videos): the pipeline's onFrames hook hands over each finished video's raw frame vectors, and its
+ * save (next, same video) carries the metadata the cache stores. A video that fails is skipped whole.
+ * Never prints.
  */
 export async function embedFrames(
   jobs: readonly FrameJob[],
   options: EmbedFramesOptions,
 ): Promise<EmbedFramesOutcome> {
   const clock = new StageClock();
-  const outcome: EmbedFramesOutcome = { failed: [], frames: 0, seconds: clock.snapshot() };
-  // Thumbnails are not needed here; skipping them saves an ffmpeg run per video.
+  // Thumbnails are not needed here.
   const source: FrameSource = { ...options.source, thumbnail: async () => new Uint8Array(0) };
-  for (const job of jobs) {
-    const vectors: Float32Array[] = [];
-    const timestampsSec: number[] = [];
-    const preprocess: Preprocess = (frame) => {
-      const pixels = options.preprocess(frame);
-      timestampsSec.push(frame.timestampSec);
-      return pixels;
-    };
-    const embedder: FrameEmbedder = {
-      dimension: options.embedder.dimension,
-      async embed(pixels, count) {
-        const out = await options.embedder.embed(pixels, count);
-        vectors.push(...out);
-        return out;
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  if (byId.size !== jobs.length) throw new Error("embedFrames: job ids must be unique");
+  let frames: { id: string; vectors: readonly Float32Array[]; timestampsSec: readonly number[] } | null =
+    null;
+  const run = await runIndexPipeline(
+    jobs.map((job) => ({ id: job.id, path: job.path, title: job.id, url: null, source: job.source })),
+    {
+      source,
+      preprocess: options.preprocess,
+      embedder: options.embedder,
+      batchSize: options.batchSize,
+      aggregations: [],
+      segmentSec: null,
+      clock,
+      onEvent: options.onEvent,
+      onFrames(job, vectors, timestampsSec) {
+        frames = { id: job.id, vectors, timestampsSec };
       },
-    };
-    const run = await runIndexPipeline(
-      [{ id: job.id, path: job.path, title: job.id, url: null, source: job.source }],
-      {
-        source,
-        preprocess,
-        embedder,
-        batchSize: options.batchSize,
-        aggregations: [],
-        segmentSec: null,
-        clock,
-        onEvent: options.onEvent,
-        async save(result) {
-          if (vectors.length !== result.frames || timestampsSec.length !== result.frames)
-            throw new Error(
-              `${job.path}: ${result.frames} frames embedded but ${vectors.length} vectors and ${timestampsSec.length} times captured`,
-            );
-          const dimension = options.embedder.dimension;
-          const matrix = new Float32Array(result.frames * dimension);
-          vectors.forEach((vector, i) => {
-            matrix.set(l2NormalizeInPlace(vector), i * dimension);
-          });
-          await clock.time("write", () =>
-            options.cache.save(job.path, job.source, {
-              vectors: matrix,
-              count: result.frames,
-              dimension,
-              timestampsSec,
-              durationSec: result.durationSec,
-              fps: result.fps,
-              width: result.width,
-              height: result.height,
-            }),
-          );
-        },
+      async save(result) {
+        const job = byId.get(result.id);
+        const captured = frames;
+        frames = null;
+        if (
+          !job ||
+          captured === null ||
+          captured.id !== result.id ||
+          captured.vectors.length !== result.frames
+        )
+          throw new Error(`${result.id}: the frames handed over do not match the video saved`);
+        const dimension = options.embedder.dimension;
+        const matrix = new Float32Array(result.frames * dimension);
+        captured.vectors.forEach((vector, i) => {
+          matrix.set(l2NormalizeInPlace(Float32Array.from(vector)), i * dimension);
+        });
+        await options.cache.save(job.path, job.source, {
+          vectors: matrix,
+          count: result.frames,
+          dimension,
+          timestampsSec: [...captured.timestampsSec],
+          durationSec: result.durationSec,
+          fps: result.fps,
+          width: result.width,
+          height: result.height,
+        });
       },
-    );
-    outcome.failed.push(...run.failed);
-    outcome.frames += run.frames;
-  }
-  outcome.seconds = clock.snapshot();
-  return outcome;
+    },
+  );
+  return { failed: run.failed, frames: run.frames, seconds: clock.snapshot() };
 }

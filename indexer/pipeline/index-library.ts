@@ -55,8 +55,11 @@ export interface IndexSummary {
   /** Frames embedded by this run (resumed videos excluded). */
   frames: number;
   framesPerSec: number;
-  /** Busy seconds per stage, and wall-clock seconds of the whole run. */
-  seconds: Record<StageName, number> & { total: number };
+  /**
+   * Busy seconds per stage, wall-clock seconds of the pipeline alone (decode to journal, model load and
+   * index writing excluded; 0 when everything was resumed) and of the whole run.
+   */
+  seconds: Record<StageName, number> & { pipeline: number; total: number };
 }
 
 async function sourceIdentity(path: string): Promise<VideoResult["source"]> {
@@ -129,6 +132,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   });
 
   let outcome = { failed: [] as IndexSummary["skipped"], frames: 0 };
+  let pipelineMs = 0;
   for (const m of missing) options.onEvent?.({ type: "video", id: m.id, ok: false, reason: m.reason });
   if (pending.length > 0) {
     const image = await loadImageTower(model, options.runtime).catch(async (error: unknown) => {
@@ -136,6 +140,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
       if (results.size === 0) await removeWorkDir(resolve(`${outDir}.work`));
       throw error;
     });
+    const pipelineStart = performance.now();
     try {
       outcome = await runIndexPipeline(pending, {
         source: createFrameSource(options.sampling, options.decoder),
@@ -147,11 +152,13 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
         clock,
         onEvent: options.onEvent,
         async save(result) {
-          await journal.save(result);
+          // Kept first: saves overlap, and the index keeps the pipeline's (job) order. A failed save aborts the run.
           keep(result);
+          await journal.save(result);
         },
       });
     } finally {
+      pipelineMs = performance.now() - pipelineStart;
       await image.release();
     }
   }
@@ -201,7 +208,11 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   await removeWorkDir(resolve(`${outDir}.work`));
 
   const totalSec = (performance.now() - startMs) / 1000;
-  const seconds = { ...clock.snapshot(), total: Math.round(totalSec * 1000) / 1000 };
+  const seconds = {
+    ...clock.snapshot(),
+    pipeline: Math.round(pipelineMs) / 1000,
+    total: Math.round(totalSec * 1000) / 1000,
+  };
   return {
     outDir,
     model: { id: model.id, dimension },

@@ -1,5 +1,5 @@
 // Flow of the pipeline with synthetic frames (the real decoder and model are exercised end to end in
-// test/indexer-*.test.ts): per-video failures are skipped, batches never span videos, order is kept.
+// test/indexer-*.test.ts): per-video failures are skipped, batches span videos, order is kept.
 import { describe, expect, it } from "vitest";
 import { parseAggregation } from "../../shared/aggregate.ts";
 import type { VideoResult } from "../index-store/video-result.ts";
@@ -14,7 +14,9 @@ const source: FrameSource = {
     if (path === "bad") throw new Error("moov atom not found");
     return { durationSec: FRAMES[path] ?? 0, fps: 1, width: 2, height: 1 };
   },
-  async *frames(path): AsyncGenerator<DecodedFrame> {
+  async *frames(path, info): AsyncGenerator<DecodedFrame> {
+    // The pipeline hands back what probe() returned for this path.
+    if (info.durationSec !== (FRAMES[path] ?? 0)) throw new Error(`wrong info for ${path}`);
     for (let i = 0; i < (FRAMES[path] ?? 0); i++) {
       if (path === "d" && i === 2) throw new Error("truncated stream");
       yield { index: i, timestampSec: i, width: 2, height: 1, rgb: Uint8Array.from([i, 1, 2, 3, 4, 5]) };
@@ -34,9 +36,10 @@ const job = (id: string): PipelineJob => ({
 });
 
 describe("runIndexPipeline", () => {
-  it("indexes good videos, reports bad ones, keeps batches within a video", async () => {
+  it("indexes good videos, reports bad ones, fills batches across videos", async () => {
     const batches: number[][] = [];
     const saved: VideoResult[] = [];
+    const hooked: [string, number[], number[]][] = [];
     const outcome = await runIndexPipeline(["a", "bad", "b", "c", "d"].map(job), {
       source,
       preprocess: (frame) => Float32Array.from([frame.rgb[0] + 1, 1]),
@@ -51,18 +54,32 @@ describe("runIndexPipeline", () => {
       aggregations: [parseAggregation("mean"), parseAggregation("frame:1")],
       segmentSec: 2,
       clock: new StageClock(),
+      onFrames(job, vectors, timestampsSec) {
+        hooked.push([job.id, vectors.map((v) => v[0]), [...timestampsSec]]);
+      },
       async save(result) {
         saved.push(result);
       },
     });
     expect(saved.map((r) => r.id)).toEqual(["a", "c"]);
+    // Raw frame vectors (pixels[0] = rgb[0] + 1) and times of the saved videos only, in order.
+    expect(hooked).toEqual([
+      ["a", [1, 2, 3, 4, 5], [0, 1, 2, 3, 4]],
+      ["c", [1, 2, 3], [0, 1, 2]],
+    ]);
     expect(outcome.failed.map((f) => [f.id, f.reason])).toEqual([
       ["bad", "moov atom not found"],
       ["b", "no frames could be decoded (empty or zero-frame video)"],
       ["d", "truncated stream"],
     ]);
-    // a: frames 1..5 in batches [1,2] [3,4] [5]; c: [1,2] [3]; d fails after one full batch.
-    expect(batches).toEqual([[1, 2], [3, 4], [5], [1, 2], [3], [1, 2]]);
+    // a: frames 1..5, c: 1..3, d: 1..2 (then fails) in full batches of 2 regardless of videos.
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 1],
+      [2, 3],
+      [1, 2],
+    ]);
     const a = saved[0];
     expect(a.frames).toBe(5);
     // The frame nearest the middle (2.5 s of 5 s): frame 2 (ties keep the first).

@@ -26,13 +26,26 @@ export interface PipelineOptions {
   source: FrameSource;
   preprocess: Preprocess;
   embedder: FrameEmbedder;
-  /** Frames per inference call. Batches never span two videos, so a video's vectors do not depend on its neighbours. */
+  /**
+   * Frames per inference call. Batches span videos (the last one may be short): ONNX Runtime computes
+   * each row independently of the others in its batch (pinned in clip-towers.test.ts), so a video's
+   * vectors do not depend on its neighbours, and videos with few sampled frames still fill batches.
+   */
   batchSize: number;
   aggregations: readonly Aggregation[];
   /** Segment window in seconds, or null for no segment vectors. */
   segmentSec: number | null;
   /** Stores a finished video (the journal); runs in the write stage. */
   save(result: VideoResult): Promise<void>;
+  /**
+   * Called in the write stage for each finished video, just before `save`, with its frame vectors
+   * (Float32Array(d) each, as the embedder returned them) and their timestamps (seconds).
+   */
+  onFrames?(
+    job: PipelineJob,
+    vectors: readonly Float32Array[],
+    timestampsSec: readonly number[],
+  ): Promise<void> | void;
   clock: StageClock;
   onEvent?(event: PipelineEvent): void;
 }
@@ -66,6 +79,8 @@ type Embedded = {
 
 /** Videos decoded ahead of the one being consumed. */
 const DECODE_AHEAD = 1;
+/** Saves in flight at once beyond the oldest (journal writes wait on fsync, not on the CPU). */
+const WRITE_AHEAD = 3;
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -108,7 +123,7 @@ export async function runIndexPipeline(
       error = reasonOf(cause);
     }
     if (info) {
-      const iterator = source.frames(job.path)[Symbol.asyncIterator]();
+      const iterator = source.frames(job.path, info)[Symbol.asyncIterator]();
       try {
         for (;;) {
           let next: IteratorResult<DecodedFrame>;
@@ -188,10 +203,15 @@ export async function runIndexPipeline(
     prepared.close();
   }
 
+  /**
+   * Embeds frames in batches of `batchSize` that may span videos; a video's "end" goes on once all
+   * its frames are embedded (ends stay in job order). Frames of a video that failed are dropped.
+   */
   async function embedStage(): Promise<void> {
-    let pending: { pixels: Float32Array; timestampSec: number }[] = [];
-    let vectors: Float32Array[] = [];
-    let timestampsSec: number[] = [];
+    type Pending = { job: PipelineJob; timestampSec: number; pixels: Float32Array };
+    let pending: Pending[] = [];
+    const perJob = new Map<PipelineJob, { vectors: Float32Array[]; timestampsSec: number[] }>();
+    const ends: Extract<Prepared, { kind: "end" }>[] = [];
     let batch: Float32Array | null = null;
     const flush = async () => {
       if (pending.length === 0) return;
@@ -200,62 +220,112 @@ export async function runIndexPipeline(
       for (const [i, p] of pending.entries()) batch.set(p.pixels, i * size);
       const input = pending.length === batchSize ? batch : batch.subarray(0, size * pending.length);
       const out = await clock.time("embed", () => options.embedder.embed(input, pending.length));
-      vectors.push(...out);
-      timestampsSec.push(...pending.map((p) => p.timestampSec));
+      for (const [i, p] of pending.entries()) {
+        const frames = perJob.get(p.job);
+        frames?.vectors.push(out[i]);
+        frames?.timestampsSec.push(p.timestampSec);
+      }
       outcome.frames += pending.length;
       emit({ type: "frames", count: pending.length });
       pending = [];
     };
-    for await (const item of prepared) {
-      if (item.kind === "frame") {
-        pending.push(item);
-        if (pending.length === batchSize) await flush();
-        continue;
+    const passEnds = async () => {
+      for (const end of ends.splice(0)) {
+        const frames = perJob.get(end.job) ?? { vectors: [], timestampsSec: [] };
+        perJob.delete(end.job);
+        const ok = end.error === null;
+        await embedded.push({
+          ...end,
+          vectors: ok ? frames.vectors : [],
+          timestampsSec: ok ? frames.timestampsSec : [],
+        });
       }
-      if (item.error === null) await flush();
-      await embedded.push({ ...item, vectors: item.error === null ? vectors : [], timestampsSec });
-      pending = [];
-      vectors = [];
-      timestampsSec = [];
+    };
+    const take = (item: Prepared) => {
+      if (item.kind === "frame") {
+        if (!perJob.has(item.job)) perJob.set(item.job, { vectors: [], timestampsSec: [] });
+        pending.push(item);
+        return;
+      }
+      // A failed video's frames not yet embedded are not worth embedding.
+      if (item.error !== null) pending = pending.filter((p) => p.job !== item.job);
+      ends.push(item);
+    };
+    // Full batches (a short one only at the end): measured against taking whatever is ready when the
+    // runtime is free, small batches cost more CPU per frame on 2 cores than the idle time they save.
+    for await (const item of prepared) {
+      take(item);
+      if (pending.length === batchSize) await flush();
+      if (pending.length === 0) await passEnds();
     }
+    await flush();
+    await passEnds();
     embedded.close();
   }
 
+  /**
+   * Aggregates each finished video and saves it; up to WRITE_AHEAD saves are in flight at once
+   * (started in job order; each is an fsync-bound journal write), and events follow job order.
+   */
   async function writeStage(): Promise<void> {
-    for await (const item of embedded) {
-      const { job, info } = item;
-      if (item.error !== null || info === null) {
-        const reason = item.error ?? "unknown error";
-        outcome.failed.push({ id: job.id, path: job.path, reason });
-        emit({ type: "video", id: job.id, ok: false, reason });
-        continue;
+    const inFlight: { done: Promise<void>; after(): void }[] = [];
+    const settleOldest = async () => {
+      const oldest = inFlight.shift();
+      if (!oldest) return;
+      await oldest.done;
+      oldest.after();
+    };
+    try {
+      for await (const item of embedded) {
+        const { job, info } = item;
+        if (item.error !== null || info === null) {
+          const reason = item.error ?? "unknown error";
+          outcome.failed.push({ id: job.id, path: job.path, reason });
+          inFlight.push({
+            done: Promise.resolve(),
+            after: () => emit({ type: "video", id: job.id, ok: false, reason }),
+          });
+        } else {
+          const result = await clock.time("write", async (): Promise<VideoResult> => {
+            await options.onFrames?.(job, item.vectors, item.timestampsSec);
+            const durationSec = durationOf(info, item.timestampsSec);
+            const { rows, vectors } = videoRows(
+              job.id,
+              item.vectors,
+              item.timestampsSec,
+              durationSec,
+              options.aggregations,
+              options.segmentSec,
+            );
+            return {
+              id: job.id,
+              title: job.title,
+              url: job.url,
+              durationSec,
+              fps: info.fps,
+              width: info.width,
+              height: info.height,
+              frames: item.vectors.length,
+              source: job.source,
+              rows,
+              vectors,
+              thumbnail: item.thumbnail,
+            };
+          });
+          const done = clock.time("write", () => options.save(result));
+          // Observed in order by settleOldest; this only keeps a failure from being reported as unhandled first.
+          done.catch(() => {});
+          inFlight.push({
+            done,
+            after: () => emit({ type: "video", id: job.id, ok: true, frames: result.frames }),
+          });
+        }
+        while (inFlight.length > WRITE_AHEAD) await settleOldest();
       }
-      await clock.time("write", async () => {
-        const durationSec = durationOf(info, item.timestampsSec);
-        const { rows, vectors } = videoRows(
-          job.id,
-          item.vectors,
-          item.timestampsSec,
-          durationSec,
-          options.aggregations,
-          options.segmentSec,
-        );
-        await options.save({
-          id: job.id,
-          title: job.title,
-          url: job.url,
-          durationSec,
-          fps: info.fps,
-          width: info.width,
-          height: info.height,
-          frames: item.vectors.length,
-          source: job.source,
-          rows,
-          vectors,
-          thumbnail: item.thumbnail,
-        });
-      });
-      emit({ type: "video", id: job.id, ok: true, frames: item.vectors.length });
+      while (inFlight.length > 0) await settleOldest();
+    } finally {
+      // On failure, let the saves already started finish before the run reports (no write after return).
+      await Promise.allSettled(inFlight.map((f) => f.done));
     }
   }
 

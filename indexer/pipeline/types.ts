@@ -20,7 +20,8 @@ export interface VideoInfo {
 /** Decoding: metadata, the sampled frames, and a JPEG thumbnail. */
 export interface FrameSource {
   probe(path: string): Promise<VideoInfo>;
-  frames(path: string): AsyncIterable<DecodedFrame>;
+  /** The sampled frames; `info` is what `probe(path)` returned (so the source need not probe twice). */
+  frames(path: string, info: VideoInfo): AsyncIterable<DecodedFrame>;
   /** JPEG of a decoded frame (the video's middle one). A failure only costs the thumbnail. */
   thumbnail(frame: DecodedFrame): Promise<Uint8Array>;
 }
