@@ -20,6 +20,13 @@ export function requireOption<T>(value: T | undefined, flag: string): T {
   return value;
 }
 
+/** Checks that a flag's value is one of `allowed` (e.g. values.table ?? "int8"). */
+export function parseChoiceOption<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new InputError("bad_arguments", `${flag} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
 /** Parses an integer flag within [min, max]. */
 export function parseIntegerOption(
   value: string | undefined,

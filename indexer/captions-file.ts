@@ -1,7 +1,7 @@
 // Reads a captions file (--captions): CSV/TSV or JSON pairs of video id and caption text.
 import { readFile } from "node:fs/promises";
 import { InputError } from "../shared/errors.ts";
-import { guessDelimiter, parseDelimited } from "./library/csv.ts";
+import { parseTableOrJson } from "./library/table-or-json.ts";
 
 /** One caption of one video, in file order. */
 export interface CaptionEntry {
@@ -41,8 +41,7 @@ function fromJson(value: unknown, file: string): CaptionEntry[] {
   });
 }
 
-function fromTable(text: string, file: string): CaptionEntry[] {
-  const rows = parseDelimited(text, guessDelimiter(file, text));
+function fromTable(rows: string[][], file: string): CaptionEntry[] {
   if (rows.length === 0) return [];
   const header = rows[0].map((name) => name.trim().toLowerCase());
   const idAt = header.findIndex((name) => ID_COLUMNS.includes(name));
@@ -61,19 +60,8 @@ function fromTable(text: string, file: string): CaptionEntry[] {
 
 /** Parses captions text; the format is JSON when the text starts with [ or {, else CSV/TSV. */
 export function parseCaptions(text: string, file: string): CaptionEntry[] {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (cause) {
-      throw new InputError("bad_captions", `${file}: not valid JSON (${(cause as Error).message})`, {
-        cause,
-      });
-    }
-    return fromJson(parsed, file);
-  }
-  return fromTable(text, file);
+  const parsed = parseTableOrJson(text, file, "bad_captions");
+  return parsed.kind === "json" ? fromJson(parsed.value, file) : fromTable(parsed.rows, file);
 }
 
 /** Reads and parses a captions file. */

@@ -1,12 +1,12 @@
 // Model directory resolution: both layouts (top level and onnx/), variants, id, and clear errors for
 // missing files and for a wrong model file.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../shared/errors.ts";
 import { writeRandomModel } from "./kit/random-model.ts";
-import { resolveModelDir } from "./model-dir.ts";
+import { resolveModelDir, visionModelStamp } from "./model-dir.ts";
 import { loadImageEncoder, loadTextEncoder } from "./onnx-runtime.ts";
 
 const root = mkdtempSync(join(tmpdir(), "model-dir-"));
@@ -46,6 +46,18 @@ describe("resolveModelDir", () => {
       cropSize: 224,
     });
     expect(model.vocabPath).toBe(join(nested, "vocab.json"));
+  });
+
+  it("stamps the vision tower with id, dimension, file, size and mtime", () => {
+    const file = join(nested, "onnx", "vision_model.onnx");
+    const info = statSync(file);
+    expect(visionModelStamp(resolveModelDir(nested))).toEqual({
+      id: "random-clip-tiny-seed3-genvocab",
+      dimension: 32,
+      file,
+      sizeBytes: info.size,
+      mtimeMs: info.mtimeMs,
+    });
   });
 
   it("finds the towers at the top level (optimum-cli layout) and runs them with their external data", async () => {

@@ -64,7 +64,7 @@ function listOnnxFiles(dir: string): string[] {
 }
 
 /** Path of `tower`'s file for `variant`, or throws InputError listing what the directory holds. */
-export function findTowerFile(dir: string, tower: Tower, variant: ModelVariant = "fp32"): string {
+function findTowerFile(dir: string, tower: Tower, variant: ModelVariant = "fp32"): string {
   const name = `${TOWER_FILE[tower]}${MODEL_VARIANT_SUFFIX[variant]}.onnx`;
   for (const sub of MODEL_SUBFOLDERS) {
     const path = join(dir, sub, name);
@@ -103,5 +103,29 @@ export function resolveModelDir(dir: string, options: ResolveModelOptions = {}):
     models,
     vocabPath: need("vocab.json"),
     mergesPath: need("merges.txt"),
+  };
+}
+
+/** Pins a model's vision tower on disk: cached or half-written frame vectors stay valid while it is equal. */
+export interface VisionModelStamp {
+  id: string;
+  /** projection_dim. */
+  dimension: number;
+  /** Absolute path of the vision .onnx file. */
+  file: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+/** Stamps `model`'s vision tower (resolved with the vision tower asked for). */
+export function visionModelStamp(model: ModelDirectory): VisionModelStamp {
+  const file = model.models.vision as string;
+  const info = statSync(file);
+  return {
+    id: model.id,
+    dimension: model.config.projectionDim,
+    file,
+    sizeBytes: info.size,
+    mtimeMs: info.mtimeMs,
   };
 }

@@ -44,7 +44,7 @@ export function formatAggregation(aggregation: Aggregation): string {
  * Clamping (not an error) because a library holds short clips too and one of them must not stop
  * indexing; the index records the sampled frame count, so the clamp is visible there.
  */
-export function selectedFrameIndex(index: number, frameCount: number): number {
+function selectedFrameIndex(index: number, frameCount: number): number {
   return Math.min(index, frameCount - 1);
 }
 

@@ -21,7 +21,7 @@ function fail(message: string): never {
 }
 
 /** Number of elements of a shape (1 for a scalar shape []). */
-export function shapeSize(shape: readonly number[]): number {
+function shapeSize(shape: readonly number[]): number {
   return shape.reduce((product, n) => product * n, 1);
 }
 

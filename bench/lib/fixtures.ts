@@ -21,7 +21,7 @@ export const BENCH_DATA = join(ROOT, "data", "bench");
 const SENTENCES_FILE = join(SHARED, "clip", "msrvtt_1ka_tokens.json");
 
 /** True when ../shared holds the CLIP vocabulary and the 1k-A sentences. */
-export function hasSharedClip(): boolean {
+function hasSharedClip(): boolean {
   return existsSync(SENTENCES_FILE) && existsSync(join(SHARED, "clip", "vocab.json"));
 }
 

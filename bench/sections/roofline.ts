@@ -51,13 +51,7 @@ function matmulModel(): Uint8Array {
 }
 
 /** FLOPs of a CLIP text transformer on n tokens (matmuls only; softmax, norms and GELU are a few %). */
-export function textEncoderFlops(
-  n: number,
-  layers: number,
-  width: number,
-  mlp: number,
-  projection: number,
-): number {
+function textEncoderFlops(n: number, layers: number, width: number, mlp: number, projection: number): number {
   const perLayer = 2 * n * (4 * width * width + 2 * width * mlp) + 2 * 2 * n * n * width;
   return layers * perLayer + 2 * width * projection;
 }

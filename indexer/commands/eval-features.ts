@@ -131,7 +131,7 @@ export async function loadFeatures(
 }
 
 /** Runs the three protocols on loaded features. */
-export function evaluateFeatures(features: Features): RetrievalEvaluation {
+function evaluateFeatures(features: Features): RetrievalEvaluation {
   const similarities = captionVideoSimilarities(
     features.text,
     features.video,
@@ -142,7 +142,7 @@ export function evaluateFeatures(features: Features): RetrievalEvaluation {
 }
 
 /** The paper's table layout: one row per protocol, columns R@1 R@5 R@10 MdR MnR StdR. */
-export function formatMetricsTable(evaluation: RetrievalEvaluation): string {
+function formatMetricsTable(evaluation: RetrievalEvaluation): string {
   const rows: [string, RetrievalMetrics][] = [
     ["TVR", evaluation.tvr],
     ["VTR (paper protocol)", evaluation.vtr_paper],

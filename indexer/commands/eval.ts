@@ -1,8 +1,9 @@
 // `eval`: the paper's evaluation on a benchmark's test split (MSR-VTT 1k-A/full, MSVD, LSMDC) with a
 // CLIP model directory: prints the Table 1 and Tables 2-4 layouts and writes a report directory.
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
+import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
 import { parseAggregationList } from "../eval/aggregation-list.ts";
 import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-files.ts";
@@ -10,7 +11,6 @@ import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/rep
 import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
 import { aggregationTable, comparisonTable, formatTableText } from "../eval/tables.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
-import type { DecoderChoice } from "../pipeline/frame-source.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
 /** Default root of the frame-embedding cache (relative to the working directory; /data is gitignored). */
@@ -45,7 +45,7 @@ Options:
   --cache DIR            frame-embedding cache root (default ${DEFAULT_CACHE_DIR})
   --device cpu|cuda      execution provider (default cpu)
   --threads N            ONNX Runtime intra-op threads (default: one per core)
-  --batch N              frames per inference call (default 16)
+  --batch N              at most N frames per inference call; batches span videos (default 16)
   --decoder KIND         auto | native | wasm (default auto)
   --dry-run              parse the annotations and look for the videos only; embed nothing
   --json                 print JSON on stdout: with --dry-run {"videos","captions","missing"},
@@ -155,11 +155,7 @@ export const command: Command = {
     };
     const sampling = formatSampling(parseSampling(values.sample));
     const aggregations = parseAggregationList(values.aggregate ?? ["mean"]);
-    if (values.decoder !== "auto" && values.decoder !== "native" && values.decoder !== "wasm")
-      throw new InputError(
-        "bad_arguments",
-        `--decoder must be auto, native or wasm, got "${values.decoder}"`,
-      );
+    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
     const threads =
       values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
     const runtime = { device: parseExecutionProvider(values.device), threads };
@@ -185,7 +181,7 @@ export const command: Command = {
       cacheDir: values.cache,
       runtime,
       batchSize,
-      decoder: values.decoder as DecoderChoice,
+      decoder,
       onPlan(plan) {
         context.stderr.write(
           `${plan.videos} videos found: ${plan.cached} in the frame cache, ${plan.toEmbed} to embed (cache ${plan.cacheDir})\n`,

@@ -5,9 +5,15 @@ import { basename, join, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { CLIP_PREPROCESS, type PreprocessConfig, preprocessFrame } from "../../shared/image/preprocess.ts";
 import { encodeNpy } from "../../shared/npy.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { type DecoderChoice, decodeVideoFrames, probeVideo, resolveDecoder } from "../decode/decode-video.ts";
+import {
+  DECODER_CHOICES,
+  type DecoderChoice,
+  decodeVideoFrames,
+  probeVideo,
+  resolveDecoder,
+} from "../decode/decode-video.ts";
 import { formatSampling, parseSampling, SAMPLING_SYNTAX } from "../decode/sampling.ts";
 import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
 import { resolveModelDir } from "../model-dir.ts";
@@ -26,8 +32,6 @@ and DIR/thumbnail.jpg (first sampled frame). Prints a JSON summary on stdout.
   --thumbnail-size N  longer side of the thumbnail in pixels (default 256)
 `;
 
-const DECODERS = new Set<DecoderChoice>(["auto", "native", "wasm"]);
-
 function preprocessConfigFrom(modelDir: string | undefined): PreprocessConfig {
   if (modelDir === undefined) return CLIP_PREPROCESS;
   const { config } = resolveModelDir(modelDir, { towers: [] });
@@ -40,7 +44,7 @@ function preprocessConfigFrom(modelDir: string | undefined): PreprocessConfig {
 }
 
 /** File name of frame `index`'s tensor. */
-export function frameFileName(index: number): string {
+function frameFileName(index: number): string {
   return `frame_${String(index).padStart(6, "0")}.npy`;
 }
 
@@ -56,9 +60,7 @@ async function run(args: string[], context: CommandContext): Promise<number> {
   const video = resolve(positionals[0]);
   const outDir = resolve(requireOption(values.out, "--out"));
   const sampling = parseSampling(values.sample ?? "all");
-  const choice = (values.decoder ?? "auto") as DecoderChoice;
-  if (!DECODERS.has(choice))
-    throw new InputError("bad_arguments", `--decoder must be auto, native or wasm, got "${values.decoder}"`);
+  const choice = parseChoiceOption<DecoderChoice>(values.decoder ?? "auto", "--decoder", DECODER_CHOICES);
   const thumbnailSide = parseIntegerOption(values["thumbnail-size"], "--thumbnail-size", 16, 4096, 256);
   const preprocess = preprocessConfigFrom(values.model);
   const decoder = resolveDecoder(choice);

@@ -1,12 +1,12 @@
 // `index`: a folder (or list) of videos -> a local index directory (see indexer/pipeline/index-library.ts).
 import { parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
+import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
 import { parseShard } from "../library/shard.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
-import type { DecoderChoice } from "../pipeline/frame-source.ts";
 import { type IndexSummary, indexLibrary } from "../pipeline/index-library.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
@@ -28,7 +28,7 @@ Options:
   --manifest FILE        CSV/JSON of id, path, title, url (paths relative to the file)
   --device cpu|cuda      execution provider (default cpu)
   --threads N            ONNX Runtime intra-op threads (default: one per core)
-  --batch N              frames per inference call (default 16)
+  --batch N              at most N frames per inference call; batches span videos (default 16)
   --decoder KIND         auto | native | wasm (default auto: native ffmpeg when installed)
   --dtype float32|float16  storage type of vectors (default float32)
   --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
@@ -92,13 +92,8 @@ export const command: Command = {
           `--segments must be a number of seconds > 0, got "${values.segments}"`,
         );
     }
-    if (values.decoder !== "auto" && values.decoder !== "native" && values.decoder !== "wasm")
-      throw new InputError(
-        "bad_arguments",
-        `--decoder must be auto, native or wasm, got "${values.decoder}"`,
-      );
-    if (values.dtype !== "float32" && values.dtype !== "float16")
-      throw new InputError("bad_arguments", `--dtype must be float32 or float16, got "${values.dtype}"`);
+    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
+    const dtype = parseChoiceOption(values.dtype, "--dtype", ["float32", "float16"]);
     const threads =
       values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
 
@@ -114,8 +109,8 @@ export const command: Command = {
       manifestFile: values.manifest ?? null,
       runtime: { device: parseExecutionProvider(values.device), threads },
       batchSize: parseIntegerOption(values.batch, "--batch", 1, 1024, 16),
-      decoder: values.decoder as DecoderChoice,
-      dtype: values.dtype,
+      decoder,
+      dtype,
       shard: values.shard === undefined ? null : parseShard(values.shard),
       onPlan(plan) {
         if (plan.resumed > 0)

@@ -1,7 +1,6 @@
 // `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table).
-import { InputError } from "../../shared/errors.ts";
 import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
-import { parseCommandArgs, requireOption } from "../args.ts";
+import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
 import type { MatMulForm } from "../edge/quantize-matmul.ts";
@@ -27,18 +26,6 @@ Options:
   --json          print the result as JSON on stdout
 `;
 
-function oneOf<T extends string>(
-  value: string | undefined,
-  flag: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new InputError("bad_arguments", `${flag} must be one of ${allowed.join(", ")}, got "${value}"`);
-  return value as T;
-}
-
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
@@ -61,8 +48,8 @@ export const command: Command = {
     );
     const modelDir = requireOption(values.model, "--model");
     const outDir = requireOption(values.out, "--out");
-    const table = oneOf<EdgeTableDtype>(values.table, "--table", ["int8", "float16"], "int8");
-    const matmul = oneOf<MatMulForm>(values.matmul, "--matmul", ["integer", "dqmm"], "integer");
+    const table = parseChoiceOption<EdgeTableDtype>(values.table ?? "int8", "--table", ["int8", "float16"]);
+    const matmul = parseChoiceOption<MatMulForm>(values.matmul ?? "integer", "--matmul", ["integer", "dqmm"]);
     context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
     const result = prepareEdgeModel({ modelDir, outDir, table, matmul });
     const outBytes = Object.values(result.files).reduce((a, b) => a + b, 0);

@@ -34,7 +34,7 @@ async function readText(path: string, flag: string): Promise<string> {
  * Loads a ClipTokenizer from `dir`/vocab.json and `dir`/merges.txt; with `useConfig`, an existing
  * `dir`/config.json sets the context length. `flag` names the option in error messages.
  */
-export async function loadTokenizerDir(dir: string, flag: string, useConfig = false): Promise<ClipTokenizer> {
+async function loadTokenizerDir(dir: string, flag: string, useConfig = false): Promise<ClipTokenizer> {
   // One after the other so that the error names vocab.json first, deterministically.
   const vocab = await readText(join(dir, "vocab.json"), flag);
   const merges = await readText(join(dir, "merges.txt"), flag);

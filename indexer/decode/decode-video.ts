@@ -17,7 +17,8 @@ export type { Sampling } from "./sampling.ts";
 export type { VideoProbe } from "./video-probe.ts";
 
 /** "native": ffmpeg/ffprobe from PATH; "wasm": @ffmpeg/core; "auto": native when available. */
-export type DecoderChoice = "auto" | "native" | "wasm";
+export const DECODER_CHOICES = ["auto", "native", "wasm"] as const;
+export type DecoderChoice = (typeof DECODER_CHOICES)[number];
 
 export interface DecodeOptions {
   sampling: Sampling;

@@ -1,6 +1,6 @@
 // Turns a CLIP model directory into the Worker-ready text encoder directory (edge.json, int8 graph, token table).
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import {
   EDGE_FILES,
@@ -13,10 +13,10 @@ import {
 import { resolveModelDir } from "../model-dir.ts";
 import { ONNX_DTYPE } from "../onnx/proto.ts";
 import { readOnnxModel } from "../onnx/read-model.ts";
+import { writeModelProto } from "../onnx/write-model.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
-import { writeModelProto } from "./write-model-proto.ts";
 
 /** Output the edge encoder reads: CLIPTextModelWithProjection's projected embedding. */
 const TEXT_EMBEDS = "text_embeds";
@@ -101,6 +101,7 @@ export function prepareEdgeModel(options: PrepareEdgeOptions): PrepareEdgeResult
 
   mkdirSync(outDir, { recursive: true });
   const written = writeModelProto(join(outDir, EDGE_FILES.graph), loaded.model, loaded.initializers);
+  const externalData = written.dataPath === null ? [] : [basename(written.dataPath)];
   const table = encodeEmbeddingTable(extracted.table, extracted.rows, extracted.width, options.table);
   writeFileSync(join(outDir, EDGE_FILES.table), table.bytes);
   copyFileSync(source.vocabPath, join(outDir, EDGE_FILES.vocab));
@@ -113,7 +114,7 @@ export function prepareEdgeModel(options: PrepareEdgeOptions): PrepareEdgeResult
     model: { id: source.id, dimension: source.config.projectionDim },
     graph: {
       file: EDGE_FILES.graph,
-      externalData: [written.externalDataFile],
+      externalData,
       inputs: { embeds: INPUTS_EMBEDS, ids, mask },
       output: TEXT_EMBEDS,
       quantization: `int8-dynamic-per-column:${form}`,
@@ -127,7 +128,7 @@ export function prepareEdgeModel(options: PrepareEdgeOptions): PrepareEdgeResult
   };
   writeFileSync(join(outDir, EDGE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   const files: Record<string, number> = {};
-  for (const name of [...Object.values(EDGE_FILES), written.externalDataFile])
+  for (const name of [...Object.values(EDGE_FILES), ...externalData])
     files[name] = fileBytes(join(outDir, name));
   return { manifest, textModel, sourceBytes, files, quantized };
 }

@@ -1,5 +1,5 @@
 // The graph transform on a tiny random CLIP text tower: table extraction, documented inputs, int8 MatMuls, files.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,12 +8,12 @@ import { parseEdgeManifest, TokenEmbeddingTable } from "../../shared/model/edge-
 import { PROJECT_ROOT } from "../../test/shared-data.ts";
 import { ensureRandomModel } from "../kit/random-cache.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "../onnx/read-model.ts";
+import { writeModelProto } from "../onnx/write-model.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { prepareEdgeModel } from "./prepare-edge-model.ts";
 import { quantizeMatMuls, quantizePerColumn } from "./quantize-matmul.ts";
 import { readFloat32 } from "./tensors.ts";
-import { writeModelProto } from "./write-model-proto.ts";
 
 const TOKEN_TABLE = "text_model.embeddings.token_embedding.weight";
 
@@ -167,8 +167,16 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     for (const name of ["config.json", "vocab.json", "merges.txt"])
       copyFileSync(join(modelDir, name), join(inlineDir, name));
     const loaded = load();
-    writeModelProto(join(inlineDir, "onnx", "text_model.onnx"), loaded.model, loaded.initializers, Infinity);
-    expect(statSync(join(inlineDir, "onnx", "text_model.onnx_data")).size).toBe(0);
+    const written = writeModelProto(
+      join(inlineDir, "onnx", "text_model.onnx"),
+      loaded.model,
+      loaded.initializers,
+      {
+        externalDataName: null,
+      },
+    );
+    expect(written.dataPath).toBeNull();
+    expect(existsSync(join(inlineDir, "onnx", "text_model.onnx_data"))).toBe(false);
     const fromInline = prepareEdgeModel({
       modelDir: inlineDir,
       outDir: join(outRoot, "edge-inline"),

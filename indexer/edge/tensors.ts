@@ -4,7 +4,7 @@ import { float16ToFloat32Array } from "../../shared/float16.ts";
 import type { TensorData } from "../onnx/graph-builder.ts";
 
 /** Number of elements of a tensor. */
-export function elementCount(tensor: { dims: number[] }): number {
+function elementCount(tensor: { dims: number[] }): number {
   return tensor.dims.reduce((a, b) => a * b, 1);
 }
 

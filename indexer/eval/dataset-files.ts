@@ -5,6 +5,7 @@ import { parseLsmdc } from "../../shared/datasets/lsmdc.ts";
 import { parseMsrvtt1kA, parseMsrvttFull } from "../../shared/datasets/msrvtt.ts";
 import { parseMsvdDescriptions, parseMsvdTestList, parseMsvdTsv } from "../../shared/datasets/msvd.ts";
 import { InputError } from "../../shared/errors.ts";
+import { parseChoiceOption } from "../args.ts";
 import type { DatasetName } from "./paper-results.ts";
 
 /** `--dataset` values, in the order the usage lists them. */
@@ -20,11 +21,7 @@ export const DATASET_FILES: Record<DatasetName, string> = {
 
 /** Checks a `--dataset` value. */
 export function parseDatasetName(value: string): DatasetName {
-  if ((DATASET_NAMES as readonly string[]).includes(value)) return value as DatasetName;
-  throw new InputError(
-    "bad_arguments",
-    `--dataset must be one of ${DATASET_NAMES.join(", ")}, got "${value}"`,
-  );
+  return parseChoiceOption(value, "--dataset", DATASET_NAMES);
 }
 
 async function readText(path: string, flag: string): Promise<string> {

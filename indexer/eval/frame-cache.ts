@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, realpath, stat, unlink } from "node:fs/promis
 import { join, resolve } from "node:path";
 import { encodeNpy, parseNpy } from "../../shared/npy.ts";
 import { writeFileDurably } from "../index-store/durable-file.ts";
+import type { VisionModelStamp } from "../model-dir.ts";
 
 /** Identity of a source file: a changed size or mtime means the video must be embedded again. */
 export interface SourceIdentity {
@@ -29,7 +30,7 @@ export interface VideoFrames {
 
 /** Settings that change frame vectors; a different value selects a different cache folder. */
 export interface FrameCacheSettings {
-  model: { id: string; dimension: number; file: string; sizeBytes: number; mtimeMs: number };
+  model: VisionModelStamp;
   /** Canonical sampling spelling, e.g. "fps:1". */
   sampling: string;
   /** Resolved decoder, "native" or "wasm". */

@@ -47,7 +47,7 @@ export function toResultsFile(result: EvalResult, figures: string[]): ResultsFil
 }
 
 /** The figures of `result` (primary aggregation), by file name. */
-export async function renderFigures(result: EvalResult): Promise<Record<keyof typeof FIGURES, string>> {
+async function renderFigures(result: EvalResult): Promise<Record<keyof typeof FIGURES, string>> {
   const { primary } = result;
   const label = `${result.dataset}, ${primary.aggregation}`;
   const queries: RankedQuery[] = primary.ranks.tvr.map((rank, c) => ({
@@ -77,7 +77,7 @@ export async function renderFigures(result: EvalResult): Promise<Record<keyof ty
 }
 
 /** report.md: the two table layouts, the left-out videos, the figures. */
-export function reportMarkdown(result: EvalResult): string {
+function reportMarkdown(result: EvalResult): string {
   const lines = [
     `# Evaluation: ${result.dataset}`,
     "",

@@ -1,12 +1,11 @@
 // `eval` as a library function: annotations -> videos found by id -> cached frame embeddings ->
 // aggregations -> caption embeddings -> TVR/VTR metrics per aggregation. Never prints.
-import { stat } from "node:fs/promises";
 import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
 import type { DatasetAnnotations } from "../../shared/datasets/annotations.ts";
 import { InputError } from "../../shared/errors.ts";
 import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { type DecoderChoice, resolveDecoder } from "../decode/decode-video.ts";
-import { resolveModelDir } from "../model-dir.ts";
+import { resolveModelDir, visionModelStamp } from "../model-dir.ts";
 import { loadImageTower, type RuntimeOptions } from "../pipeline/clip-towers.ts";
 import { createFrameSource } from "../pipeline/frame-source.ts";
 import type { PipelineEvent } from "../pipeline/index-pipeline.ts";
@@ -132,7 +131,7 @@ export interface EvalRun {
 }
 
 /** The aggregation compared with the paper's tables, which report the mean of frame embeddings. */
-export function primaryAggregation(aggregations: readonly Aggregation[]): Aggregation {
+function primaryAggregation(aggregations: readonly Aggregation[]): Aggregation {
   return aggregations.find((a) => a.kind === "mean") ?? aggregations[0];
 }
 
@@ -153,17 +152,9 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const { annotations, found } = await scanDataset(options);
   const model = resolveModelDir(options.modelDir);
   const dimension = model.config.projectionDim;
-  const visionFile = model.models.vision as string;
-  const visionInfo = await stat(visionFile);
   const decoder = resolveDecoder(options.decoder);
   const cache = await FrameCache.open(options.cacheDir, {
-    model: {
-      id: model.id,
-      dimension,
-      file: visionFile,
-      sizeBytes: visionInfo.size,
-      mtimeMs: visionInfo.mtimeMs,
-    },
+    model: visionModelStamp(model),
     sampling: options.sampling,
     decoder,
   });

@@ -29,7 +29,7 @@ function countsLine(result: EvalResult): string {
 }
 
 /** Notes every table carries when the evaluated set is not the whole split. */
-export function comparabilityNotes(result: EvalResult): string[] {
+function comparabilityNotes(result: EvalResult): string[] {
   if (result.comparableWithPaper) return [];
   const { counts } = result;
   return [

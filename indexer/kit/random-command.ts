@@ -1,6 +1,5 @@
 // `kit random`: writes a CLIP model directory with seeded random weights (vit-b32 or tiny).
-import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { RANDOM_ARCHS, type RandomArchName, writeRandomModel } from "./random-model.ts";
 
@@ -25,14 +24,13 @@ export const randomKind: Command = {
       },
       false,
     );
-    const arch = requireOption(values.arch, "--arch");
-    if (!(arch in RANDOM_ARCHS))
-      throw new InputError(
-        "bad_arguments",
-        `--arch must be one of ${Object.keys(RANDOM_ARCHS).join(", ")}, got "${arch}"`,
-      );
+    const arch = parseChoiceOption(
+      requireOption(values.arch, "--arch"),
+      "--arch",
+      Object.keys(RANDOM_ARCHS) as RandomArchName[],
+    );
     const summary = writeRandomModel({
-      arch: arch as RandomArchName,
+      arch,
       outDir: requireOption(values.out, "--out"),
       seed: parseIntegerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 0),
       vocabDir: values.vocab,

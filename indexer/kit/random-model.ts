@@ -1,12 +1,12 @@
 // Writes a complete CLIP model directory with seeded random weights (Hugging Face / Transformers.js
 // layout): config files, tokenizer files, onnx/text_model.onnx and onnx/vision_model.onnx + external data.
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD } from "../../shared/model/clip-config.ts";
 import { type ClipArch, TINY, VIT_B32 } from "../onnx/clip-arch.ts";
 import { buildClipTextGraph } from "../onnx/clip-text-graph.ts";
 import { buildClipVisionGraph } from "../onnx/clip-vision-graph.ts";
 import { writeOnnxModel } from "../onnx/write-model.ts";
+import { writeModelConfigFiles } from "./model-config-files.ts";
 import { randomParameters } from "./random-weights.ts";
 import { readVocabulary, writeTokenizerFiles } from "./vocab-files.ts";
 import { type BpeVocabulary, generateVocabulary } from "./vocab-generate.ts";
@@ -48,7 +48,7 @@ export function randomModelId(arch: RandomArchName, seed: number, generatedVocab
 }
 
 /** Hugging Face config.json of a CLIP model with `arch`. */
-export function clipConfigJson(id: string, arch: ClipArch, vocabSize: number): unknown {
+function clipConfigJson(id: string, arch: ClipArch, vocabSize: number): unknown {
   const { text, vision } = arch;
   return {
     _name_or_path: id,
@@ -91,25 +91,6 @@ export function clipConfigJson(id: string, arch: ClipArch, vocabSize: number): u
   };
 }
 
-/** preprocessor_config.json of openai/clip-vit-base-patch32 (resize shorter side, center crop). */
-export function clipPreprocessorJson(imageSize: number): unknown {
-  return {
-    crop_size: { height: imageSize, width: imageSize },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    image_mean: CLIP_IMAGE_MEAN,
-    image_std: CLIP_IMAGE_STD,
-    image_processor_type: "CLIPImageProcessor",
-    feature_extractor_type: "CLIPFeatureExtractor",
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: imageSize },
-  };
-}
-
 function fileBytes(...paths: (string | null)[]): number {
   return paths.reduce((sum, path) => sum + (path ? statSync(path).size : 0), 0);
 }
@@ -131,14 +112,7 @@ export function writeRandomModel(options: RandomModelOptions): RandomModelSummar
   // Stale files of an earlier export would shadow ours (top level is searched first).
   for (const stale of ["text_model.onnx", "vision_model.onnx"]) rmSync(join(dir, stale), { force: true });
 
-  writeFileSync(
-    join(dir, "config.json"),
-    `${JSON.stringify(clipConfigJson(id, arch, arch.text.vocabSize), null, 2)}\n`,
-  );
-  writeFileSync(
-    join(dir, "preprocessor_config.json"),
-    `${JSON.stringify(clipPreprocessorJson(arch.vision.imageSize), null, 2)}\n`,
-  );
+  writeModelConfigFiles(dir, clipConfigJson(id, arch, arch.text.vocabSize), arch.vision.imageSize);
   writeTokenizerFiles(dir, vocabulary, arch.text.contextLength);
 
   const params = randomParameters(seed);

@@ -1,9 +1,9 @@
 // Writes the toy CLIP model directory (`kit toy`): the Hugging Face layout of a real export, with
 // towers whose embeddings mean something on the synthetic videos of toy-videos.ts.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD } from "../../shared/model/clip-config.ts";
 import { writeOnnxModel } from "../onnx/write-model.ts";
+import { MODEL_CONFIG_FILES, writeModelConfigFiles } from "./model-config-files.ts";
 import { toyWordAxes } from "./toy-concepts.ts";
 import { randomRotation } from "./toy-space.ts";
 import { buildTokenTable, buildToyTextGraph } from "./toy-text-model.ts";
@@ -55,11 +55,8 @@ export async function writeToyModel(dir: string, options: ToyModelOptions = {}):
   writeOnnxModel(join(dir, "onnx", "text_model.onnx"), text, { externalDataName: null, metadata });
   writeOnnxModel(join(dir, "onnx", "vision_model.onnx"), vision, { externalDataName: null, metadata });
   writeTokenizerFiles(dir, vocabulary, TOY_CONTEXT_LENGTH);
-  const files: Record<string, string> = {
-    "config.json": configJson(dim, vocabulary.vocab.size, vocabulary.startToken, vocabulary.endToken, seed),
-    "preprocessor_config.json": preprocessorConfigJson(),
-  };
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  const config = configJson(dim, vocabulary.vocab.size, vocabulary.startToken, vocabulary.endToken, seed);
+  writeModelConfigFiles(dir, config, TOY_IMAGE_SIZE);
   return {
     dir,
     id: TOY_MODEL_ID,
@@ -71,13 +68,13 @@ export async function writeToyModel(dir: string, options: ToyModelOptions = {}):
       "onnx/text_model.onnx",
       "onnx/vision_model.onnx",
       ...["vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"],
-      ...Object.keys(files),
+      ...MODEL_CONFIG_FILES,
     ],
   };
 }
 
-function configJson(dim: number, vocabSize: number, bos: number, eos: number, seed: number): string {
-  const config = {
+function configJson(dim: number, vocabSize: number, bos: number, eos: number, seed: number): unknown {
+  return {
     _name_or_path: TOY_MODEL_ID,
     architectures: ["CLIPModel"],
     model_type: "clip",
@@ -106,24 +103,4 @@ function configJson(dim: number, vocabSize: number, bos: number, eos: number, se
         "Untrained toy CLIP for tests and the demo: text = bag of colour/shape words, image = colour shares and shape statistics of the non-grey object; see indexer/kit/toy-vision-model.ts",
     },
   };
-  return `${JSON.stringify(config, null, 2)}\n`;
-}
-
-function preprocessorConfigJson(): string {
-  const config = {
-    crop_size: { height: TOY_IMAGE_SIZE, width: TOY_IMAGE_SIZE },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    image_mean: CLIP_IMAGE_MEAN,
-    image_std: CLIP_IMAGE_STD,
-    image_processor_type: "CLIPImageProcessor",
-    feature_extractor_type: "CLIPFeatureExtractor",
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: TOY_IMAGE_SIZE },
-  };
-  return `${JSON.stringify(config, null, 2)}\n`;
 }

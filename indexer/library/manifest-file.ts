@@ -2,8 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { guessDelimiter, parseDelimited } from "./csv.ts";
 import { compareIds, type Library } from "./discover.ts";
+import { parseTableOrJson } from "./table-or-json.ts";
 
 /** One manifest entry; `path` is relative to the manifest file's directory, or absolute. */
 export interface ManifestEntry {
@@ -33,18 +33,11 @@ function optionalString(value: unknown, file: string, field: string, row: number
 
 /** Parses manifest text: a JSON array of objects, or a delimited table with a header naming a `path` column. */
 export function parseManifest(text: string, fileName: string): ManifestEntry[] {
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (cause) {
-      throw new InputError("bad_manifest", `${fileName}: not valid JSON (${(cause as Error).message})`, {
-        cause,
-      });
-    }
-    if (!Array.isArray(parsed)) bad(fileName, "JSON manifest must be an array of {id, path, title, url}");
-    return parsed.map((item: unknown, row) => {
+  const parsed = parseTableOrJson(text, fileName, "bad_manifest");
+  if (parsed.kind === "json") {
+    if (!Array.isArray(parsed.value))
+      bad(fileName, "JSON manifest must be an array of {id, path, title, url}");
+    return parsed.value.map((item: unknown, row) => {
       if (typeof item !== "object" || item === null) bad(fileName, `entry ${row} is not an object`);
       const record = item as Record<string, unknown>;
       const path = optionalString(record.path, fileName, "path", row);
@@ -57,7 +50,7 @@ export function parseManifest(text: string, fileName: string): ManifestEntry[] {
       };
     });
   }
-  const rows = parseDelimited(text, guessDelimiter(fileName, text));
+  const { rows } = parsed;
   const header = (rows[0] ?? []).map((name) => name.trim().toLowerCase());
   const column = (name: string) => header.indexOf(name);
   if (column("path") < 0)

@@ -50,7 +50,7 @@ export function sharedInts(ctx: LayerContext, prefix: string, values: number[]):
 }
 
 /** A float32 scalar constant shared by every use with the same value. */
-export function sharedScalar(ctx: LayerContext, prefix: string, value: number): string {
+function sharedScalar(ctx: LayerContext, prefix: string, value: number): string {
   const key = `scalar:${value}`;
   let name = ctx.cache.get(key);
   if (!name) {
@@ -84,7 +84,7 @@ export function layerNorm(ctx: LayerContext, x: string, name: string, dim: numbe
 }
 
 /** CLIP's activation: x * sigmoid(1.702 x). */
-export function quickGelu(ctx: LayerContext, x: string): string {
+function quickGelu(ctx: LayerContext, x: string): string {
   const scaled = ctx.g.op("Mul", [x, sharedScalar(ctx, "quick_gelu_alpha", 1.702)]);
   return ctx.g.op("Mul", [x, ctx.g.op("Sigmoid", [scaled])]);
 }
@@ -93,7 +93,7 @@ export function quickGelu(ctx: LayerContext, x: string): string {
  * Multi-head self-attention (HF CLIPAttention) on x [batch, seq, width].
  * `allowed` is a bool [batch|1, 1, seq, seq] mask (true = may attend), or null for none.
  */
-export function selfAttention(
+function selfAttention(
   ctx: LayerContext,
   x: string,
   name: string,
@@ -119,7 +119,7 @@ export function selfAttention(
 }
 
 /** HF CLIPEncoderLayer: x + attn(ln1(x)), then + mlp(ln2(.)), with QuickGELU. */
-export function encoderLayer(
+function encoderLayer(
   ctx: LayerContext,
   x: string,
   name: string,
@@ -151,7 +151,7 @@ export function encoderLayer(
 }
 
 /** CLIP's init scales for a tower of `layers` blocks of `width`. */
-export function blockShape(width: number, heads: number, mlpWidth: number, layers: number): BlockShape {
+function blockShape(width: number, heads: number, mlpWidth: number, layers: number): BlockShape {
   return {
     width,
     heads,
@@ -160,4 +160,47 @@ export function blockShape(width: number, heads: number, mlpWidth: number, layer
     projStd: width ** -0.5 * (2 * layers) ** -0.5,
     fcStd: (2 * width) ** -0.5,
   };
+}
+
+/** Shape of one tower's transformer: `layers` blocks of `width` with `heads` heads and an MLP of `mlpWidth`. */
+export interface TowerShape {
+  width: number;
+  layers: number;
+  heads: number;
+  mlpWidth: number;
+}
+
+/** HF CLIPEncoder: `tower.layers` encoder layers `<name>.layers.<i>` applied to x [batch, seq, width] in turn. */
+export function encoderStack(
+  ctx: LayerContext,
+  x: string,
+  name: string,
+  tower: TowerShape,
+  allowed: string | null,
+): string {
+  const shape = blockShape(tower.width, tower.heads, tower.mlpWidth, tower.layers);
+  let out = x;
+  for (let i = 0; i < tower.layers; i++) out = encoderLayer(ctx, out, `${name}.layers.${i}`, shape, allowed);
+  return out;
+}
+
+/**
+ * The projection head: pooled [batch, width] @ `<weightName>` [width, projectionDim] (CLIP's init,
+ * width^-0.5), declared as the float32 graph output `outputName` [batch_size, projectionDim].
+ */
+export function projectionOutput(
+  ctx: LayerContext,
+  pooled: string,
+  weightName: string,
+  width: number,
+  projectionDim: number,
+  outputName: string,
+): void {
+  const projection = parameter(ctx, weightName, [width, projectionDim], { normal: width ** -0.5 });
+  ctx.g.output(
+    outputName,
+    "float32",
+    ["batch_size", projectionDim],
+    ctx.g.op("MatMul", [pooled, projection]),
+  );
 }

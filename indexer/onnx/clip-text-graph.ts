@@ -2,11 +2,11 @@
 // text_embeds (pooled at the end token, projected, not normalized) and last_hidden_state.
 import type { ClipArch, ParameterSource } from "./clip-arch.ts";
 import {
-  blockShape,
-  encoderLayer,
+  encoderStack,
   layerNorm,
   makeLayerContext,
   parameter,
+  projectionOutput,
   sharedInts,
 } from "./clip-layers.ts";
 import { GraphBuilder } from "./graph-builder.ts";
@@ -47,7 +47,7 @@ export function buildClipTextGraph(arch: ClipArch, params: ParameterSource): Gra
     seqLen,
     sharedInts(ctx, "zero", [0]),
   ]);
-  let x = g.op("Add", [tokens, positions]);
+  const x = g.op("Add", [tokens, positions]);
 
   // Causal mask (key j <= query i) and padding mask (key not padded), combined to [batch, 1, seq, seq].
   const seqScalar = g.op("Squeeze", [seqLen, sharedInts(ctx, "zero", [0])]);
@@ -65,22 +65,12 @@ export function buildClipTextGraph(arch: ClipArch, params: ParameterSource): Gra
   ]);
   const allowed = g.op("And", [causal, keyAllowed]);
 
-  const shape = blockShape(text.width, text.heads, text.mlpWidth, text.layers);
-  for (let i = 0; i < text.layers; i++)
-    x = encoderLayer(ctx, x, `text_model.encoder.layers.${i}`, shape, allowed);
-  const hidden = layerNorm(ctx, x, "text_model.final_layer_norm", text.width);
+  const encoded = encoderStack(ctx, x, "text_model.encoder", text, allowed);
+  const hidden = layerNorm(ctx, encoded, "text_model.final_layer_norm", text.width);
   g.output("last_hidden_state", "float32", ["batch_size", "sequence_length", text.width], hidden);
 
   const endIndex = g.op("ArgMax", [inputIds], { axis: -1, keepdims: 1 });
   const pooled = g.op("GatherND", [hidden, endIndex], { batch_dims: 1 });
-  const projection = parameter(ctx, "text_projection.weight", [text.width, arch.projectionDim], {
-    normal: text.width ** -0.5,
-  });
-  g.output(
-    "text_embeds",
-    "float32",
-    ["batch_size", arch.projectionDim],
-    g.op("MatMul", [pooled, projection]),
-  );
+  projectionOutput(ctx, pooled, "text_projection.weight", text.width, arch.projectionDim, "text_embeds");
   return g;
 }

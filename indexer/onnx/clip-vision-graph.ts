@@ -2,11 +2,11 @@
 // image_embeds (class token, post-LayerNorm, projected, not normalized) and last_hidden_state.
 import { type ClipArch, type ParameterSource, visionTokens } from "./clip-arch.ts";
 import {
-  blockShape,
-  encoderLayer,
+  encoderStack,
   layerNorm,
   makeLayerContext,
   parameter,
+  projectionOutput,
   sharedInts,
 } from "./clip-layers.ts";
 import { GraphBuilder } from "./graph-builder.ts";
@@ -58,25 +58,15 @@ export function buildClipVisionGraph(arch: ClipArch, params: ParameterSource): G
   });
   const embedded = g.op("Add", [g.op("Concat", [classTokens, patches], { axis: 1 }), positions]);
   // "pre_layrnorm" is Hugging Face's spelling.
-  let x = layerNorm(ctx, embedded, "vision_model.pre_layrnorm", width);
+  const normed = layerNorm(ctx, embedded, "vision_model.pre_layrnorm", width);
 
-  const shape = blockShape(width, vision.heads, vision.mlpWidth, vision.layers);
-  for (let i = 0; i < vision.layers; i++)
-    x = encoderLayer(ctx, x, `vision_model.encoder.layers.${i}`, shape, null);
+  const x = encoderStack(ctx, normed, "vision_model.encoder", vision, null);
   g.output("last_hidden_state", "float32", ["batch_size", tokens, width], x);
 
   const classOut = g.op("Gather", [x, g.constant("class_index", "int64", [], BigInt64Array.of(0n))], {
     axis: 1,
   });
   const pooled = layerNorm(ctx, classOut, "vision_model.post_layernorm", width);
-  const projection = parameter(ctx, "visual_projection.weight", [width, arch.projectionDim], {
-    normal: width ** -0.5,
-  });
-  g.output(
-    "image_embeds",
-    "float32",
-    ["batch_size", arch.projectionDim],
-    g.op("MatMul", [pooled, projection]),
-  );
+  projectionOutput(ctx, pooled, "visual_projection.weight", width, arch.projectionDim, "image_embeds");
   return g;
 }

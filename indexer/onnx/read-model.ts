@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import type { TensorData } from "./graph-builder.ts";
-import { dtypeName, type OnnxTypes, onnx } from "./proto.ts";
+import { dtypeName, ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
 
 export interface LoadedOnnxModel {
   model: OnnxTypes.ModelProto;
@@ -55,14 +55,22 @@ export function readOnnxModel(modelPath: string): LoadedOnnxModel {
     }
     return bytes;
   };
-  const initializers = (model.graph?.initializer ?? []).map((t) => tensorBytes(t, load));
+  const initializers = (model.graph?.initializer ?? []).map((t) => tensorBytes(t, load, modelPath));
   return { model, initializers };
 }
 
-function tensorBytes(tensor: OnnxTypes.ITensorProto, load: (location: string) => Uint8Array): TensorData {
+function tensorBytes(
+  tensor: OnnxTypes.ITensorProto,
+  load: (location: string) => Uint8Array,
+  modelPath: string,
+): TensorData {
   const dtype = dtypeName(tensor.dataType ?? 0);
   const name = tensor.name ?? "";
-  if (!dtype) throw new Error(`initializer ${name}: unsupported data type ${tensor.dataType}`);
+  if (!dtype)
+    throw new InputError(
+      "bad_model",
+      `${modelPath}: initializer ${name} has ONNX data type ${tensor.dataType}, which this tool cannot read (it reads ${Object.keys(ONNX_DTYPE).join(", ")}); export the model with float32 weights`,
+    );
   const dims = (tensor.dims ?? []).map(Number);
   if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     const entries = new Map((tensor.externalData ?? []).map((e) => [e.key ?? "", e.value ?? ""]));

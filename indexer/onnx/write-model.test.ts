@@ -1,12 +1,14 @@
 // Graph builder + writer + reader: external data layout, round trip, and that ONNX Runtime runs the result.
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../../shared/errors.ts";
 import { createNodeSession, nodeOrt } from "../onnx-runtime.ts";
 import { float, GraphBuilder } from "./graph-builder.ts";
+import { onnx } from "./proto.ts";
 import { readOnnxModel } from "./read-model.ts";
-import { writeOnnxModel } from "./write-model.ts";
+import { writeModelProto, writeOnnxModel } from "./write-model.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "onnx-writer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,6 +91,33 @@ describe("writeOnnxModel", () => {
     expect(new Float32Array(data.buffer, data.byteOffset + 4096, 4)).toEqual(new Float32Array(4).fill(3));
   });
 
+  it("writeModelProto rewrites an existing model keeping its opsets and domains, 64-byte aligned", () => {
+    writeOnnxModel(join(dir, "source.onnx"), buildGraph().g);
+    const source = readOnnxModel(join(dir, "source.onnx"));
+    const opsetImport = [
+      { domain: "", version: 17 },
+      { domain: "com.microsoft", version: 1 },
+    ];
+    // An odd-sized tensor first: the next one must still start on a 64-byte boundary.
+    const odd = { name: "odd", dtype: "uint8" as const, dims: [1030], bytes: new Uint8Array(1030).fill(7) };
+    const written = writeModelProto(join(dir, "rewritten.onnx"), { ...source.model, opsetImport }, [
+      odd,
+      ...source.initializers,
+    ]);
+    const loaded = readOnnxModel(join(dir, "rewritten.onnx"));
+    expect(loaded.model.opsetImport?.map((o) => [o.domain, Number(o.version)])).toEqual([
+      ["", 17],
+      ["com.microsoft", 1],
+    ]);
+    const offsets = loaded.model.graph!.initializer!.map(
+      (t) => t.externalData?.find((e) => e.key === "offset")?.value,
+    );
+    expect(offsets).toEqual(["0", "1088", "5888", undefined]);
+    expect(written.dataBytes).toBe(5888 + 1200);
+    expect(loaded.initializers[0].bytes).toEqual(odd.bytes);
+    expect(new Float32Array(loaded.initializers[1].bytes.slice().buffer)).toEqual(buildGraph().w);
+  });
+
   it("rejects a duplicate value name and a tensor whose data does not fit its shape", () => {
     const g = new GraphBuilder("bad");
     g.input("x", "float32", [1]);
@@ -101,5 +130,18 @@ describe("writeOnnxModel", () => {
     rmSync(join(dir, "lost.onnx_data"));
     expect(() => readOnnxModel(join(dir, "lost.onnx"))).toThrow(/lost\.onnx_data/);
     expect(() => readOnnxModel(join(dir, "nothing.onnx"))).toThrow(/not a readable ONNX model/);
+  });
+
+  it("readOnnxModel rejects a tensor type it cannot read with an InputError", () => {
+    const double = { name: "d", dataType: 11, dims: [1], rawData: new Uint8Array(8) };
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      graph: { name: "g", initializer: [double] },
+    }).finish();
+    writeFileSync(join(dir, "double.onnx"), bytes);
+    expect(() => readOnnxModel(join(dir, "double.onnx"))).toThrow(InputError);
+    expect(() => readOnnxModel(join(dir, "double.onnx"))).toThrow(
+      /double\.onnx: initializer d has ONNX data type 11/,
+    );
   });
 });

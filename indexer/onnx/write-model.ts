@@ -1,4 +1,4 @@
-// Serializes a GraphBuilder to an .onnx file, with large initializers in an external data file beside it.
+// Writes an .onnx file (a GraphBuilder graph or an existing ModelProto), big initializers in external data beside it.
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { basename } from "node:path";
 import type { GraphBuilder, TensorData } from "./graph-builder.ts";
@@ -10,7 +10,8 @@ export const OPSET_VERSION = 17;
 /** IR version that goes with opset 17. */
 export const IR_VERSION = 8;
 
-export interface WriteModelOptions {
+/** Where initializers go: inline in the .onnx file or in an external data file beside it. */
+export interface ExternalDataOptions {
   /** Initializers of at least this many bytes go to the external data file (default 1024). */
   externalThresholdBytes?: number;
   /**
@@ -19,6 +20,9 @@ export interface WriteModelOptions {
    * Pass null to keep everything inside the .onnx file (must stay under 2 GiB).
    */
   externalDataName?: string | null;
+}
+
+export interface WriteModelOptions extends ExternalDataOptions {
   /** model.metadata_props. */
   metadata?: Record<string, string>;
   docString?: string;
@@ -32,15 +36,38 @@ export interface WrittenModel {
   dataBytes: number;
 }
 
-// Tensors of 64 KiB or more start on a page boundary, so that ONNX Runtime may memory-map them.
+// Every external tensor starts on a 64-byte boundary (aligned for any element type); tensors of 64 KiB or
+// more start on a page boundary, so that ONNX Runtime may memory-map them.
+const ALIGN = 64;
 const PAGE = 4096;
 const ALIGN_FROM_BYTES = 65536;
 
-/** Writes `graph` to `modelPath` (atomically: temp files then rename). */
+/** Writes `graph` to `modelPath` at opset 17 (atomically: temp files then rename). */
 export function writeOnnxModel(
   modelPath: string,
   graph: GraphBuilder,
   options: WriteModelOptions = {},
+): WrittenModel {
+  const model: OnnxTypes.IModelProto = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: "", version: OPSET_VERSION }],
+    producerName: "clip-video-retrieval",
+    docString: options.docString ?? "",
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    graph: { name: graph.name, node: graph.nodes, input: graph.inputs, output: graph.outputs },
+  };
+  return writeModelProto(modelPath, model, graph.initializers, options);
+}
+
+/**
+ * Writes an existing `model` (e.g. a rewritten export: its IR version, opset imports, contrib domains and
+ * metadata are kept) to `modelPath`, with `initializers` replacing model.graph.initializer; atomically.
+ */
+export function writeModelProto(
+  modelPath: string,
+  model: OnnxTypes.IModelProto,
+  initializers: TensorData[],
+  options: ExternalDataOptions = {},
 ): WrittenModel {
   const threshold = options.externalThresholdBytes ?? 1024;
   const dataName =
@@ -50,14 +77,15 @@ export function writeOnnxModel(
   let offset = 0;
   let fd: number | null = null;
   try {
-    for (const tensor of graph.initializers) {
+    for (const tensor of initializers) {
       if (dataName === null || dataPath === null || tensor.bytes.byteLength < threshold) {
         initializer.push(inlineTensorProto(tensor));
         continue;
       }
       if (fd === null) fd = openSync(`${dataPath}.tmp`, "w");
-      if (tensor.bytes.byteLength >= ALIGN_FROM_BYTES && offset % PAGE !== 0) {
-        const pad = PAGE - (offset % PAGE);
+      const align = tensor.bytes.byteLength >= ALIGN_FROM_BYTES ? PAGE : ALIGN;
+      if (offset % align !== 0) {
+        const pad = align - (offset % align);
         writeSync(fd, new Uint8Array(pad));
         offset += pad;
       }
@@ -68,21 +96,7 @@ export function writeOnnxModel(
   } finally {
     if (fd !== null) closeSync(fd);
   }
-  const model: OnnxTypes.IModelProto = {
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: "", version: OPSET_VERSION }],
-    producerName: "clip-video-retrieval",
-    docString: options.docString ?? "",
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: graph.name,
-      node: graph.nodes,
-      input: graph.inputs,
-      output: graph.outputs,
-      initializer,
-    },
-  };
-  const bytes = onnx.ModelProto.encode(model).finish();
+  const bytes = onnx.ModelProto.encode({ ...model, graph: { ...model.graph, initializer } }).finish();
   writeFileSync(`${modelPath}.tmp`, bytes);
   if (fd !== null && dataPath !== null) renameSync(`${dataPath}.tmp`, dataPath);
   renameSync(`${modelPath}.tmp`, modelPath);

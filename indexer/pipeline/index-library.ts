@@ -13,7 +13,7 @@ import { assertReplaceable, writeIndexAtomically } from "../index-store/writer.t
 import { discoverVideos } from "../library/discover.ts";
 import { applyManifest, readManifestFile } from "../library/manifest-file.ts";
 import { inShard, type Shard } from "../library/shard.ts";
-import { resolveModelDir } from "../model-dir.ts";
+import { resolveModelDir, visionModelStamp } from "../model-dir.ts";
 import { loadImageTower, loadTextTower, type RuntimeOptions } from "./clip-towers.ts";
 import { createFrameSource, type DecoderChoice } from "./frame-source.ts";
 import { type PipelineEvent, type PipelineJob, runIndexPipeline } from "./index-pipeline.ts";
@@ -89,18 +89,10 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     towers: captionEntries.length > 0 ? ["vision", "text"] : ["vision"],
   });
   const dimension = model.config.projectionDim;
-  const visionFile = model.models.vision as string;
-  const visionInfo = await stat(visionFile);
   // Everything that changes a video's vectors; anything else (dtype, batch, threads) may differ on resume.
   const settings = {
     journal: 1,
-    model: {
-      id: model.id,
-      dimension,
-      file: visionFile,
-      sizeBytes: visionInfo.size,
-      mtimeMs: visionInfo.mtimeMs,
-    },
+    model: visionModelStamp(model),
     sampling: options.sampling,
     aggregations: options.aggregations.map(formatAggregation),
     segmentSec: options.segmentSec,

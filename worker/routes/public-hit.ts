@@ -5,7 +5,7 @@ import type { VideoHit } from "../stores/video-store.ts";
 const THUMBNAIL_DIR = "thumbnails/";
 
 /** URL of a thumbnail stored at `path` (relative to the index directory), or null. */
-export function thumbnailUrl(path: string | null): string | null {
+function thumbnailUrl(path: string | null): string | null {
   if (!path) return null;
   const name = path.startsWith(THUMBNAIL_DIR) ? path.slice(THUMBNAIL_DIR.length) : path;
   return `/api/thumbnails/${name.split("/").map(encodeURIComponent).join("/")}`;

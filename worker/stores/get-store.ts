@@ -8,12 +8,6 @@ import { VectorizeStore } from "./vectorize-store.ts";
 import type { VideoStore } from "./video-store.ts";
 
 let flat: Promise<FlatStore> | undefined;
-let loadedStore: VideoStore | undefined;
-
-/** The store if one is ready in this isolate (for /api/health), without loading it. */
-export function loadedVideoStore(): VideoStore | undefined {
-  return loadedStore;
-}
 
 /**
  * The configured store; flat index failures are not cached, so uploading the index fixes the next request.
@@ -31,9 +25,7 @@ export async function getStore(
         "vectorize_missing",
         'STORE is "vectorize" but no VECTORIZE binding is configured',
       );
-    const store = await VectorizeStore.open(env.VECTORIZE, env.MODEL_BUCKET, config.indexPrefix);
-    loadedStore = store;
-    return store;
+    return VectorizeStore.open(env.VECTORIZE, env.MODEL_BUCKET, config.indexPrefix);
   }
   if (!flat) {
     flat = loadFlatStore(env.MODEL_BUCKET, config.indexPrefix);
@@ -43,7 +35,5 @@ export async function getStore(
       }),
     );
   }
-  const store = await flat;
-  loadedStore = store;
-  return store;
+  return flat;
 }
