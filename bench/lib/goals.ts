@@ -47,13 +47,18 @@ export function computeGoals(sections: {
   const p50 = (name: string) => text?.latency[name]?.p50;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : undefined);
   return [
+    // Measured in both runtimes; the goal is stated on onnxruntime-web, the runtime that encodes queries in
+    // the worker. The native runtime's ratio is lower (fixed per-operator cost weighs more on short inputs)
+    // and is named here so it is never hidden.
     goal(
-      "unpadded text encoding speed-up over padded-77 (same runtime)",
-      ratio(p50(TEXT_VARIANTS.nodeFp32Pad77), p50(TEXT_VARIANTS.nodeFp32)),
+      "unpadded text encoding speed-up over padded-77 (same runtime: onnxruntime-web, the worker's)",
+      ratio(p50(TEXT_VARIANTS.webFp32Pad77), p50(TEXT_VARIANTS.webFp32)),
       ">=",
       5,
       "x",
-      "textEncoder.latency: p50 onnxruntime-node fp32 padded-77 / unpadded",
+      `textEncoder.latency: p50 onnxruntime-web(node) fp32 padded-77 / unpadded; onnxruntime-node: ${round(
+        ratio(p50(TEXT_VARIANTS.nodeFp32Pad77), p50(TEXT_VARIANTS.nodeFp32)) ?? Number.NaN,
+      )}x`,
     ),
     goal(
       "our query encoding vs Transformers.js (same model, ids, runtime)",
