@@ -75,4 +75,15 @@ describe.skipIf(!hasChromium)("web page in Chromium", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("runs the query in the address bar, so a search can be shared", async () => {
+    const { query, videoId } = demo.queries[1];
+    const page = await browser.newPage();
+    await page.goto(`${demo.url}/?q=${encodeURIComponent(query)}`);
+    const first = page.locator('.result[data-rank="1"]');
+    await first.waitFor({ timeout: 30_000 });
+    expect(await first.getAttribute("data-video-id")).toBe(videoId);
+    expect(await page.inputValue("#q")).toBe(query);
+    await page.close();
+  });
 });

@@ -75,6 +75,8 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const q = input.value.trim();
   if (!q) return;
+  // Keep the query in the address bar so a search can be shared or reloaded.
+  history.replaceState(null, "", "?q=" + encodeURIComponent(q));
   status.textContent = "searching...";
   try {
     const body = await getJson("/api/search?k=10&q=" + encodeURIComponent(q));
@@ -88,4 +90,10 @@ form.addEventListener("submit", async (event) => {
     status.textContent = "search failed: " + error.message;
   }
 });
+
+const initialQuery = new URLSearchParams(location.search).get("q");
+if (initialQuery) {
+  input.value = initialQuery;
+  form.requestSubmit();
+}
 `;
