@@ -14,4 +14,5 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   kit: async () => (await import("./kit.ts")).command,
   frames: async () => (await import("./frames.ts")).command,
   serve: async () => (await import("./serve.ts")).command,
+  deploy: async () => (await import("./deploy.ts")).command,
 };

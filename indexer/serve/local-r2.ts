@@ -1,9 +1,10 @@
 // Fills wrangler's local R2 (the folder `wrangler dev --persist-to` reads) with the model and the index, in
 // one workerd start through wrangler's getPlatformProxy: about 2 s in all, where `wrangler r2 object put
 // --local` takes about 6 s per file.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { extname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { getPlatformProxy } from "wrangler";
+import { listR2Objects } from "./r2-objects.ts";
 
 /** The part of the R2 binding used here (Node side of the platform proxy). */
 interface LocalBucket {
@@ -23,21 +24,6 @@ interface ProxyEnv {
   MODEL_BUCKET: LocalBucket;
   MODEL_PREFIX?: string;
   INDEX_PREFIX?: string;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".json": "application/json",
-  ".jpg": "image/jpeg",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? listFiles(path) : [path];
-    });
 }
 
 async function deletePrefix(bucket: LocalBucket, prefix: string): Promise<void> {
@@ -80,11 +66,9 @@ export async function uploadToLocalR2(upload: LocalR2Upload): Promise<{ objects:
     ];
     for (const [prefix, dir] of folders) {
       await deletePrefix(bucket, prefix);
-      for (const path of listFiles(dir)) {
+      for (const { key, path, contentType } of listR2Objects(prefix, dir)) {
         // A copy with its own ArrayBuffer: the proxy's serializer rejects Node's pooled Buffer views.
         const data = new Uint8Array(readFileSync(path));
-        const key = prefix + relative(dir, path).split("\\").join("/");
-        const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
         await bucket.put(key, data, contentType ? { httpMetadata: { contentType } } : undefined);
         objects++;
         bytes += data.byteLength;

@@ -63,7 +63,8 @@ export function assertPortFree(port: number): Promise<void> {
   });
 }
 
-function wranglerBin(): string {
+/** Path of wrangler's JS entry point (run as `node <it> ...`: no npx lookup, the pinned version). */
+export function wranglerBin(): string {
   const pkg = createRequire(import.meta.url).resolve("wrangler/package.json");
   return join(dirname(pkg), "bin", "wrangler.js");
 }

@@ -1,0 +1,199 @@
+// `deploy`: --dry-run lists the exact wrangler commands for the toy model and a tiny index; mismatches and
+// wrangler failures stop with exit 2 and a message saying what to do.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../cli.ts";
+import { wranglerHint } from "../deploy/run-wrangler.ts";
+import { writeIndexAtomically } from "../index-store/writer.ts";
+import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../kit/toy-model.ts";
+import { syntheticIndex } from "../vectorize/synthetic-index.ts";
+
+let dir: string;
+let model: string;
+let index: string;
+
+/** Runs the CLI; returns the exit status and what it printed. */
+async function cli(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: process.stdin,
+    verbose: false,
+  });
+  return { status, stdout, stderr };
+}
+
+/** Index of `dimension`-d vectors claiming `modelId`, with one thumbnail (a nested key with a Content-Type). */
+async function writeTinyIndex(out: string, modelId: string, dimension = TOY_DEFAULT_DIM) {
+  const data = syntheticIndex({ videos: 2, dimension, captionsPerVideo: 1 });
+  await writeIndexAtomically(out, {
+    ...data,
+    manifest: { ...data.manifest, model: { id: modelId, dimension } },
+  });
+  mkdirSync(join(out, "thumbnails"), { recursive: true });
+  writeFileSync(join(out, "thumbnails", "video-0.jpg"), new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+}
+
+/** Relative paths of every file under `root`, "/"-separated. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((path) => statSync(join(root, path)).isFile())
+    .map((path) => path.split("\\").join("/"))
+    .sort();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "deploy-test-"));
+  model = join(dir, "toy-model");
+  index = join(dir, "index");
+  await writeToyModel(model);
+  await writeTinyIndex(index, TOY_MODEL_ID);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("deploy --dry-run", () => {
+  it("prints one put per encoder and index file under model/ and index/, then wrangler deploy", async () => {
+    const cache = join(dir, "cache");
+    const { status, stdout, stderr } = await cli([
+      "deploy",
+      "--model",
+      model,
+      "--index",
+      index,
+      "--cache",
+      cache,
+      "--dry-run",
+    ]);
+    expect(stderr).toContain("prepare-edge");
+    expect(status).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines.at(-1)).toBe("npx wrangler deploy");
+    const [edgeDir] = readdirSync(cache).map((name) => join(cache, name));
+    const put = (key: string, path: string, type?: string) =>
+      `npx wrangler r2 object put clip-video-retrieval/${key} --file ${path}${type ? ` --content-type ${type}` : ""} --remote`;
+    const typeOf = (path: string) =>
+      path.endsWith(".json") ? "application/json" : path.endsWith(".jpg") ? "image/jpeg" : undefined;
+    const expected = [
+      put("model/config.json", join(edgeDir, "config.json"), "application/json"),
+      put("model/edge.json", join(edgeDir, "edge.json"), "application/json"),
+      put("model/merges.txt", join(edgeDir, "merges.txt"), "'text/plain; charset=utf-8'"),
+      put("model/text_model.onnx", join(edgeDir, "text_model.onnx")),
+      put("model/token_embeddings.bin", join(edgeDir, "token_embeddings.bin")),
+      put("model/vocab.json", join(edgeDir, "vocab.json"), "application/json"),
+      ...filesUnder(index).map((path) => put(`index/${path}`, join(index, path), typeOf(path))),
+    ];
+    expect(filesUnder(index)).toContain("thumbnails/video-0.jpg");
+    expect(lines.slice(0, -1)).toEqual(expected);
+  });
+
+  it("uploads a prepared encoder directory as it is, to the --bucket given", async () => {
+    const edge = join(dir, "edge");
+    await cli(["prepare-edge", "--model", model, "--out", edge]);
+    const { status, stdout } = await cli([
+      "deploy",
+      "--model",
+      edge,
+      "--index",
+      index,
+      "--bucket",
+      "my-videos",
+      "--dry-run",
+    ]);
+    expect(status).toBe(0);
+    const puts = stdout.split("\n").filter((line) => line.includes(" put "));
+    expect(puts).toHaveLength(filesUnder(edge).length + filesUnder(index).length);
+    expect(puts[0]).toBe(
+      `npx wrangler r2 object put my-videos/model/config.json --file ${join(edge, "config.json")} --content-type application/json --remote`,
+    );
+  });
+});
+
+describe("deploy refuses", () => {
+  it("an index built with another model, with exit 2, before preparing or uploading anything", async () => {
+    const other = join(dir, "other-index");
+    await writeTinyIndex(other, "other/clip");
+    const cache = join(dir, "mismatch-cache");
+    const { status, stdout, stderr } = await cli([
+      "deploy",
+      "--model",
+      model,
+      "--index",
+      other,
+      "--cache",
+      cache,
+      "--dry-run",
+    ]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`built with model "other/clip" but the text encoder is "${TOY_MODEL_ID}"`);
+    expect(existsSync(cache)).toBe(false);
+  });
+
+  it.each([
+    [[], /give --model DIR and --index INDEX_DIR/],
+    [["--model", "MODEL", "--index", "/nonexistent/index"], /not an index directory/],
+    [["--model", "MODEL", "--index", "INDEX", "--bucket", "Bad_Name"], /--bucket must be an R2 bucket name/],
+    [["--model", "/nonexistent/model", "--index", "INDEX"], /model directory .* does not exist/],
+  ])("%j with exit 2", async (args, message) => {
+    const paths: Record<string, string> = { MODEL: model, INDEX: index };
+    const { status, stderr } = await cli(["deploy", ...args.map((arg) => paths[arg] ?? arg)]);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it("stops at the first upload when wrangler has no credentials, naming the file and the fix", async () => {
+    // No token in the environment and an empty config folder: wrangler cannot authenticate (and fails
+    // before any network request, since stdin is not interactive).
+    const home = join(dir, "home");
+    mkdirSync(home);
+    for (const name of [
+      "CLOUDFLARE_API_TOKEN",
+      "CLOUDFLARE_API_KEY",
+      "CLOUDFLARE_EMAIL",
+      "CLOUDFLARE_ACCOUNT_ID",
+    ])
+      vi.stubEnv(name, undefined);
+    vi.stubEnv("HOME", home);
+    vi.stubEnv("XDG_CONFIG_HOME", join(home, ".config"));
+    vi.stubEnv("WRANGLER_SEND_METRICS", "false");
+    try {
+      const { status, stdout, stderr } = await cli([
+        "deploy",
+        "--model",
+        join(dir, "edge"),
+        "--index",
+        index,
+      ]);
+      expect(status).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("[1/");
+      expect(stderr).not.toContain("[2/");
+      expect(stderr).toContain(
+        `uploading ${join(dir, "edge", "config.json")} to clip-video-retrieval/model/config.json failed`,
+      );
+      expect(stderr).toContain("CLOUDFLARE_API_TOKEN");
+      expect(stderr).toContain("npx wrangler login");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 60_000);
+});
+
+describe("wranglerHint", () => {
+  it.each([
+    ["✘ [ERROR] The specified bucket does not exist. [code: 10006]", /npx wrangler r2 bucket create b1/],
+    ["✘ [ERROR] Authentication error [code: 10000]", /npx wrangler login/],
+    [
+      "In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN",
+      /CLOUDFLARE_API_TOKEN/,
+    ],
+    ["✘ [ERROR] file too large", /^$/],
+  ])("%s", (output, hint) => {
+    expect(wranglerHint(output, "b1")).toMatch(hint);
+  });
+});
