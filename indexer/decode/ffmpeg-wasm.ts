@@ -95,3 +95,34 @@ export function runWasm(
 export function removeWasmFile(core: FfmpegCore, path: string): void {
   if (core.FS.analyzePath(path).exists) core.FS.unlink(path);
 }
+
+/** Result of runWasmOnBytes: the run, and the output file's bytes when ffmpeg wrote one. */
+export interface WasmFileResult extends WasmResult {
+  output?: Uint8Array;
+}
+
+/**
+ * Runs ffmpeg in the core on `input` (bytes written to a temporary file in its file system) and
+ * reads back the file it writes. `args(inputPath, outputPath)` gives the arguments with those two
+ * core paths; `outputSuffix` (e.g. ".mp4") lets ffmpeg pick the container from the name. Both
+ * temporary files are removed afterwards. Used to encode (the toy videos) without native ffmpeg.
+ */
+export async function runWasmOnBytes(
+  input: Uint8Array,
+  args: (inputPath: string, outputPath: string) => string[],
+  outputSuffix: string,
+): Promise<WasmFileResult> {
+  const core = await wasmCore();
+  const inputPath = wasmTempPath("-input");
+  const outputPath = wasmTempPath(outputSuffix);
+  core.FS.writeFile(inputPath, input);
+  try {
+    const result = runWasm(core, "ffmpeg", args(inputPath, outputPath));
+    // Copied out of the core's heap-backed file system before the file is removed.
+    const output = core.FS.analyzePath(outputPath).exists ? core.FS.readFile(outputPath).slice() : undefined;
+    return { ...result, output };
+  } finally {
+    removeWasmFile(core, inputPath);
+    removeWasmFile(core, outputPath);
+  }
+}

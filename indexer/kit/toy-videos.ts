@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { drawToyFrame } from "./toy-draw.ts";
-import { encodeRgbFrames } from "./toy-encode.ts";
+import { type EncoderChoice, encodeRgbFrames } from "./toy-encode.ts";
 import {
   objectAt,
   planToyVideos,
@@ -20,6 +20,8 @@ export const TOY_DEFAULT_VIDEO_COUNT = 12;
 export interface ToyVideosOptions {
   count?: number;
   seed?: number;
+  /** Which ffmpeg encodes the videos (default "auto": native when installed, else WASM). */
+  encoder?: EncoderChoice;
   /** Called after each video is written (for progress). */
   onVideo?: (done: number, total: number, plan: ToyVideoPlan) => void;
 }
@@ -49,8 +51,8 @@ function framesOf(plan: ToyVideoPlan): Uint8Array[] {
 }
 
 /**
- * Writes into `dir`: videos/<id>.mp4 (320x240, 10 fps, H.264), captions.csv (video_id,caption; two
- * per video), manifest.csv (id,path,title,url; path relative to `dir`, url empty) and queries.json
+ * Writes into `dir`: videos/<id>.mp4 (320x240, 10 fps, H.264 from native ffmpeg, else its WASM build),
+ * captions.csv (video_id,caption; two per video), manifest.csv (id,path,title,url; path relative to `dir`, url empty) and queries.json
  * (ToyQuery[]: every caption, and each scene of a scene-change video with startSec/endSec).
  */
 export async function writeToyVideos(dir: string, options: ToyVideosOptions = {}): Promise<ToyVideosSummary> {
@@ -62,6 +64,7 @@ export async function writeToyVideos(dir: string, options: ToyVideosOptions = {}
       width: TOY_VIDEO_WIDTH,
       height: TOY_VIDEO_HEIGHT,
       fps: TOY_VIDEO_FPS,
+      encoder: options.encoder,
     });
     options.onVideo?.(++done, plans.length, plan);
   }
