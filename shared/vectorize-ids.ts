@@ -3,6 +3,27 @@
 
 export const NAMESPACES = { video: "video", segment: "segment", caption: "caption" } as const;
 
+/**
+ * Vectorize limits (developers.cloudflare.com/vectorize/platform/limits): the uploader's (ids, metadata,
+ * upsert requests) and the worker's (queries, getByIds).
+ */
+export const VECTORIZE_LIMITS = {
+  /** Vector id length in UTF-8 bytes. */
+  idBytes: 64,
+  /** Metadata per vector, JSON bytes. */
+  metadataBytes: 10 * 1024,
+  /** Vectors per upsert request over the HTTP API. */
+  vectorsPerRequest: 5000,
+  /** Body of one upsert request (100 MB, taken as 10^8 bytes to stay on the safe side). */
+  bytesPerRequest: 100_000_000,
+  /** Most matches of one query without values or metadata. */
+  topK: 100,
+  /** Most matches of one query that returns values or metadata. */
+  topKWithData: 20,
+  /** Ids per getByIds call. */
+  getByIds: 20,
+} as const;
+
 /** Longest video id used verbatim as a vector key; longer ids are hashed (Vectorize ids are <= 64 bytes). */
 const MAX_VERBATIM_BYTES = 48;
 

@@ -23,12 +23,17 @@ const ALLOWED: [RegExp, string][] = [
 
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.use("/api/*", (c, next) =>
-    cors({ origin: readConfig(c.env).corsOrigin, allowMethods: ["GET", "POST", "OPTIONS"], maxAge: 86400 })(
-      c,
-      next,
-    ),
-  );
+  // The origin comes from env, known only per request; the middleware is rebuilt only if it changes.
+  let corsFor: { origin: string; handler: ReturnType<typeof cors> } | undefined;
+  app.use("/api/*", (c, next) => {
+    const origin = readConfig(c.env).corsOrigin;
+    if (corsFor?.origin !== origin)
+      corsFor = {
+        origin,
+        handler: cors({ origin, allowMethods: ["GET", "POST", "OPTIONS"], maxAge: 86400 }),
+      };
+    return corsFor.handler(c, next);
+  });
   app.use(
     "/api/*",
     rateLimit(

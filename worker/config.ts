@@ -1,4 +1,4 @@
-// Reads the worker's vars (wrangler.toml [vars]) once per request into a typed config with defaults.
+// Reads the worker's vars (wrangler.toml [vars]) into a typed config with defaults, once per env object.
 
 /** Environment of the worker: generated binding types plus the optional Vectorize binding. */
 export type WorkerEnv = Env & { VECTORIZE?: Vectorize };
@@ -30,13 +30,21 @@ function withSlash(prefix: string | undefined, fallback: string): string {
   return value === "" || value.endsWith("/") ? value : `${value}/`;
 }
 
-/** Config from the env vars; unknown STORE values fall back to "flat". */
+/** Vars cannot change within an isolate; keyed by the env object so that a different env gets its own. */
+const configs = new WeakMap<WorkerEnv, WorkerConfig>();
+
+/** Config from the env vars; unknown STORE values fall back to "flat". Do not mutate the result. */
 export function readConfig(env: WorkerEnv): WorkerConfig {
-  return {
-    modelPrefix: withSlash(env.MODEL_PREFIX, "model/"),
-    indexPrefix: withSlash(env.INDEX_PREFIX, "index/"),
-    store: env.STORE === "vectorize" ? "vectorize" : "flat",
-    rateLimit: env.RATE_LIMIT === "on",
-    corsOrigin: env.CORS_ORIGIN || "*",
-  };
+  let config = configs.get(env);
+  if (!config) {
+    config = {
+      modelPrefix: withSlash(env.MODEL_PREFIX, "model/"),
+      indexPrefix: withSlash(env.INDEX_PREFIX, "index/"),
+      store: env.STORE === "vectorize" ? "vectorize" : "flat",
+      rateLimit: env.RATE_LIMIT === "on",
+      corsOrigin: env.CORS_ORIGIN || "*",
+    };
+    configs.set(env, config);
+  }
+  return config;
 }

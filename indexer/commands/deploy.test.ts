@@ -134,6 +134,24 @@ describe("deploy refuses", () => {
     expect(existsSync(cache)).toBe(false);
   });
 
+  it("a malformed manifest.json, with exit 2 and a one-line message", async () => {
+    const broken = join(dir, "broken-index");
+    mkdirSync(broken);
+    writeFileSync(join(broken, "manifest.json"), "{ not json");
+    const { status, stdout, stderr } = await cli([
+      "deploy",
+      "--model",
+      model,
+      "--index",
+      broken,
+      "--dry-run",
+    ]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`${join(broken, "manifest.json")} is not valid JSON`);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it.each([
     [[], /give --model DIR and --index INDEX_DIR/],
     [["--model", "MODEL", "--index", "/nonexistent/index"], /not an index directory/],

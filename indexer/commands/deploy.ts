@@ -1,10 +1,10 @@
 // `deploy` (`npm run deploy`): the real deployment. Checks that model and index match, prepares the edge text
 // encoder, puts every model and index file into the worker's R2 bucket with wrangler, then `wrangler deploy`.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../shared/errors.ts";
-import { assertSameModel, parseIndexManifest } from "../../shared/index-format.ts";
+import { INDEX_FILES } from "../../shared/index-format.ts";
 import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -12,6 +12,7 @@ import { formatStep, planDeploy } from "../deploy/deploy-plan.ts";
 import { runWrangler, wranglerFailure } from "../deploy/run-wrangler.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
 import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
+import { assertIndexModel } from "../index-store/reader.ts";
 import { resolveModelDir } from "../model-dir.ts";
 import { ensureEdgeModel } from "../serve/edge-model.ts";
 import { WRANGLER_CONFIG } from "../serve/local-server.ts";
@@ -77,17 +78,13 @@ export const command: Command = {
     const log = (message: string) => context.stderr.write(`${message}\n`);
     const modelDir = resolve(values.model);
     const indexDir = resolve(values.index);
-    const manifestPath = join(indexDir, "manifest.json");
-    if (!existsSync(manifestPath))
+    if (!existsSync(join(indexDir, INDEX_FILES.manifest)))
       throw new InputError(
         "bad_arguments",
         `${indexDir} is not an index directory (no manifest.json); write one with \`npm run cli -- index\``,
       );
     // The worker would refuse every search of a mismatched pair; refuse before anything is uploaded.
-    assertSameModel(
-      parseIndexManifest(JSON.parse(readFileSync(manifestPath, "utf8"))).model,
-      modelIdentity(modelDir),
-    );
+    await assertIndexModel(indexDir, modelIdentity(modelDir));
     const storage = readWorkerStorage(WRANGLER_CONFIG);
     if (values.bucket !== undefined) {
       if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(values.bucket))

@@ -63,7 +63,8 @@ export const command: Command = {
         'give one query text, quoted: search "a dog on a beach" --index DIR',
       );
     const k = parseIntegerOption(values.k, "-k", 1, 100_000, 10);
-    const index = await readIndex(requireOption(values.index, "--index"));
+    // Search ranks videos only: captions.json and captions.npy are not needed.
+    const index = await readIndex(requireOption(values.index, "--index"), { captions: false });
     const model = resolveModelDir(values.model ?? defaultModelDir(index.manifest.model.id), {
       towers: ["text"],
     });

@@ -1,13 +1,14 @@
 // `serve`: the local demo (`npm start` = serve --demo) and `npm run dev -- --model DIR --index DIR`: model and
 // index into wrangler's local R2, then `wrangler dev` on the worker; prints the URL and runs until Ctrl-C.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../shared/errors.ts";
-import { assertSameModel, parseIndexManifest } from "../../shared/index-format.ts";
+import { INDEX_FILES } from "../../shared/index-format.ts";
 import { parseCommandArgs, parseIntegerOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
+import { assertIndexModel } from "../index-store/reader.ts";
 import { ensureDemoAssets } from "../serve/demo-assets.ts";
 import { ensureEdgeModel } from "../serve/edge-model.ts";
 import { startLocalServer } from "../serve/local-server.ts";
@@ -91,7 +92,7 @@ export const command: Command = {
           "give --model DIR and --index INDEX_DIR (or --demo for the toy demo: npm start)",
         );
       indexDir = resolve(values.index);
-      if (!existsSync(join(indexDir, "manifest.json")))
+      if (!existsSync(join(indexDir, INDEX_FILES.manifest)))
         throw new InputError(
           "bad_arguments",
           `${indexDir} is not an index directory (no manifest.json); write one with \`npm run cli -- index\``,
@@ -100,10 +101,7 @@ export const command: Command = {
       edgeDir = await ensureEdgeModel(values.model, cacheDir, run, log);
     }
     // The worker refuses a mismatch on every search; say it now, before wrangler starts.
-    assertSameModel(
-      parseIndexManifest(JSON.parse(readFileSync(join(indexDir, "manifest.json"), "utf8"))).model,
-      readEdgeManifest(edgeDir).model,
-    );
+    await assertIndexModel(indexDir, readEdgeManifest(edgeDir).model);
     const server = await startLocalServer({
       edgeDir,
       indexDir,

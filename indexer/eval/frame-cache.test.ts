@@ -48,8 +48,10 @@ describe("FrameCache", () => {
     const cache = await FrameCache.open(join(dir, "c1"), settings);
     const source = await sourceIdentity(video);
     expect(await cache.load(video, source)).toBeNull();
+    expect(await cache.has(video, source)).toBe(false);
     await cache.save(video, source, frames);
     expect(await cache.load(video, source)).toEqual(frames);
+    expect(await cache.has(video, source)).toBe(true);
     const link = join(dir, "link.avi");
     await symlink(video, link);
     expect(await cache.load(link, await sourceIdentity(link))).toEqual(frames);
@@ -76,12 +78,16 @@ describe("FrameCache", () => {
     await cache.save(video, source, frames);
     expect(await cache.load(video, { ...source, mtimeMs: source.mtimeMs + 1 })).toBeNull();
     expect(await cache.load(video, { ...source, sizeBytes: source.sizeBytes + 1 })).toBeNull();
+    expect(await cache.has(video, { ...source, mtimeMs: source.mtimeMs + 1 })).toBe(false);
+    expect(await cache.has(video, { ...source, sizeBytes: source.sizeBytes + 1 })).toBe(false);
     const [json, npy] = (await entryFiles(cache)).sort();
     await writeFile(npy, "damaged");
     expect(await cache.load(video, source)).toBeNull();
+    expect(await cache.has(video, source)).toBe(false);
     await cache.save(video, source, frames);
     await unlink(json); // a crash between the two writes leaves the .npy without its sidecar
     expect(await cache.load(video, source)).toBeNull();
+    expect(await cache.has(video, source)).toBe(false);
     await cache.save(video, source, frames);
     expect(await cache.load(video, source)).toEqual(frames);
   });

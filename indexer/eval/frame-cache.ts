@@ -51,6 +51,16 @@ function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** Whether a sidecar describes the file at real path `real` as it is now (`source`). */
+function matches(sidecar: Sidecar, real: string, source: SourceIdentity): boolean {
+  return (
+    sidecar.cache === 1 &&
+    sidecar.path === real &&
+    sidecar.source?.sizeBytes === source.sizeBytes &&
+    sidecar.source?.mtimeMs === source.mtimeMs
+  );
+}
+
 /** Hex key of the settings (the cache folder's name). */
 export function frameCacheKey(settings: FrameCacheSettings): string {
   return sha256(JSON.stringify({ cache: 1, ...settings })).slice(0, 16);
@@ -95,6 +105,24 @@ export class FrameCache {
   }
 
   /**
+   * Cheap presence check (no .npy read, no hash): true when the sidecar of `path` matches the same file (size
+   * and mtime) and the .npy has the byte size its [count, dimension] float32 rows need (plus a header, a
+   * multiple of 64 bytes). It catches a missing, truncated or stale entry, not a same-size damaged one: the
+   * full check (sha256) still happens in load(), which may then still miss after has() said true.
+   */
+  async has(path: string, source: SourceIdentity): Promise<boolean> {
+    try {
+      const { real, base } = await this.locate(path);
+      const sidecar = JSON.parse(await readFile(`${base}.json`, "utf8")) as Sidecar;
+      if (!matches(sidecar, real, source)) return false;
+      const extra = (await stat(`${base}.npy`)).size - sidecar.count * sidecar.dimension * 4;
+      return extra > 0 && extra % 64 === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * The cached frames of the video at `path` when they were made from the same file (size and
    * mtime) and both files are complete and agree; null otherwise (a miss, never an error).
    */
@@ -111,14 +139,7 @@ export class FrameCache {
     } catch {
       return null;
     }
-    if (
-      sidecar.cache !== 1 ||
-      sidecar.path !== real ||
-      sidecar.source?.sizeBytes !== source.sizeBytes ||
-      sidecar.source?.mtimeMs !== source.mtimeMs ||
-      sidecar.npySha256 !== sha256(bytes)
-    )
-      return null;
+    if (!matches(sidecar, real, source) || sidecar.npySha256 !== sha256(bytes)) return null;
     try {
       const array = parseNpy(bytes);
       if (array.dtype !== "float32" || array.shape.join() !== `${sidecar.count},${sidecar.dimension}`)

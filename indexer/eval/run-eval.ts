@@ -172,7 +172,8 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
       continue;
     }
     present.push({ id, path, source });
-    if (!(await cache.load(path, source))) toEmbed.push({ id, path, source });
+    // has() skips reading and hashing the .npy; aggregateVideos' load() does the full check once.
+    if (!(await cache.has(path, source))) toEmbed.push({ id, path, source });
   }
   if (present.length === 0) {
     throw new InputError(

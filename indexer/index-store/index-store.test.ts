@@ -74,6 +74,9 @@ describe("index store", () => {
     expect(back.manifest).toEqual(data.manifest);
     expect(back.vectors).toEqual(data.vectors);
     expect(back.captionVectors).toEqual(data.captionVectors);
+    const videosOnly = await readIndex(out, { captions: false });
+    expect(videosOnly.vectors).toEqual(data.vectors);
+    expect([videosOnly.captions, videosOnly.captionVectors.length]).toEqual([[], 0]);
     expect(new TextDecoder().decode((await back.thumbnails[2]()) ?? new Uint8Array())).toBe(
       "jpeg of c/d.mp4",
     );

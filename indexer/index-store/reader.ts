@@ -3,8 +3,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import {
+  assertSameModel,
   type CaptionRecord,
   INDEX_FILES,
+  type IndexManifest,
   parseIndexManifest,
   type VectorRows,
   type VideoRecord,
@@ -39,9 +41,33 @@ async function readMatrix(dir: string, name: string, rows: number, dimension: nu
   return npyToFloat32(array);
 }
 
+async function readManifest(dir: string): Promise<IndexManifest> {
+  return parseIndexManifest(await readJson(dir, INDEX_FILES.manifest));
+}
+
+/**
+ * Reads only the manifest of the index directory `dir` and refuses (InputError "model_mismatch") an index built
+ * with another model than `encoder` ({id, dimension}); a missing or malformed manifest is an InputError too.
+ */
+export async function assertIndexModel(
+  dir: string,
+  encoder: { id: string; dimension: number },
+): Promise<void> {
+  assertSameModel((await readManifest(dir)).model, encoder);
+}
+
+/** What readIndex loads. */
+export interface ReadIndexOptions {
+  /**
+   * Whether to read captions.json and captions.npy (default true). With false, `captions` and
+   * `captionVectors` come back empty whatever the manifest counts, for readers that only rank videos.
+   */
+  captions?: boolean;
+}
+
 /** Loads an index directory into memory, checking that its files agree with each other. */
-export async function readIndex(dir: string): Promise<IndexData> {
-  const manifest = parseIndexManifest(await readJson(dir, INDEX_FILES.manifest));
+export async function readIndex(dir: string, options: ReadIndexOptions = {}): Promise<IndexData> {
+  const manifest = await readManifest(dir);
   const d = manifest.model.dimension;
   const videos = (await readJson(dir, INDEX_FILES.videos)) as VideoRecord[];
   if (!Array.isArray(videos) || videos.length !== manifest.counts.videos)
@@ -55,7 +81,7 @@ export async function readIndex(dir: string): Promise<IndexData> {
   const vectors = await readMatrix(dir, INDEX_FILES.vectors, manifest.counts.vectors, d);
   let captions: CaptionRecord[] = [];
   let captionVectors: Float32Array = new Float32Array(0);
-  if (manifest.counts.captions > 0) {
+  if (options.captions !== false && manifest.counts.captions > 0) {
     captions = (await readJson(dir, INDEX_FILES.captions)) as CaptionRecord[];
     if (!Array.isArray(captions) || captions.length !== manifest.counts.captions)
       bad(dir, `captions.json must list ${manifest.counts.captions} captions`);

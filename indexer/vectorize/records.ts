@@ -2,20 +2,11 @@
 // Ids and metadata follow shared/vectorize-ids.ts, the contract the worker reads these records by.
 import { InputError } from "../../shared/errors.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
-import { NAMESPACES, videoKey } from "../../shared/vectorize-ids.ts";
+import { NAMESPACES, VECTORIZE_LIMITS, videoKey } from "../../shared/vectorize-ids.ts";
 import type { IndexData } from "../index-store/index-data.ts";
 
-/** Vectorize limits (developers.cloudflare.com/vectorize/platform/limits). */
-export const VECTORIZE_LIMITS = {
-  /** Vector id length in UTF-8 bytes. */
-  idBytes: 64,
-  /** Metadata per vector, JSON bytes. */
-  metadataBytes: 10 * 1024,
-  /** Vectors per upsert request over the HTTP API. */
-  vectorsPerRequest: 5000,
-  /** Body of one upsert request (100 MB, taken as 10^8 bytes to stay on the safe side). */
-  bytesPerRequest: 100_000_000,
-} as const;
+/** Vectorize limits, defined once in shared/vectorize-ids.ts; re-exported for this folder's importers. */
+export { VECTORIZE_LIMITS };
 
 export type VectorNamespace = (typeof NAMESPACES)[keyof typeof NAMESPACES];
 export type MetadataValue = string | number;

@@ -295,16 +295,20 @@ export async function createEdgeTextEncoder(
     };
     if (inputs.ids) feeds[inputs.ids.name] = int64Tensor(ort, ids);
     if (inputs.mask) feeds[inputs.mask.name] = int64Tensor(ort, new Array(ids.length).fill(1));
-    const result = await session.run(feeds);
-    const data = result[output].data;
-    if (!(data instanceof Float32Array) || data.length !== dimension)
-      throw new InputError(
-        "bad_edge_model",
-        `${output} has ${(data as { length?: number }).length} values, edge.json says dimension ${dimension}`,
-      );
-    const vector = l2NormalizeInPlace(Float32Array.from(data));
-    for (const tensor of [...Object.values(feeds), ...Object.values(result)]) tensor.dispose?.();
-    return vector;
+    let result: Record<string, OrtTensor> = {};
+    // Disposed even when run or the output check throws, so a failed query does not leak tensor memory.
+    try {
+      result = await session.run(feeds);
+      const data = result[output].data;
+      if (!(data instanceof Float32Array) || data.length !== dimension)
+        throw new InputError(
+          "bad_edge_model",
+          `${output} has ${(data as { length?: number }).length} values, edge.json says dimension ${dimension}`,
+        );
+      return l2NormalizeInPlace(Float32Array.from(data));
+    } finally {
+      for (const tensor of [...Object.values(feeds), ...Object.values(result)]) tensor.dispose?.();
+    }
   }
 
   async function encodeIds(ids: readonly (readonly number[])[]): Promise<Float32Array[]> {

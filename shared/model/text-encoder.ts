@@ -139,10 +139,16 @@ export class ClipTextEncoder {
       input_ids: new this.ort.Tensor("int64", ids, [batch.length, length]),
     };
     if (this.feedsMask) feeds.attention_mask = new this.ort.Tensor("int64", mask, [batch.length, length]);
-    const outputs = await this.session.run(feeds);
-    const embeds = outputs.text_embeds;
-    const rows = splitRows(embeds.data, embeds.dims, batch.length, this.dimension, this.label);
-    for (const tensor of [...Object.values(feeds), ...Object.values(outputs)]) tensor.dispose?.();
-    return rows.map(l2NormalizeInPlace);
+    let outputs: Record<string, OrtTensor> = {};
+    // Disposed even when run or the output check throws, so a failed batch does not leak tensor memory.
+    try {
+      outputs = await this.session.run(feeds);
+      const embeds = outputs.text_embeds;
+      return splitRows(embeds.data, embeds.dims, batch.length, this.dimension, this.label).map(
+        l2NormalizeInPlace,
+      );
+    } finally {
+      for (const tensor of [...Object.values(feeds), ...Object.values(outputs)]) tensor.dispose?.();
+    }
   }
 }

@@ -18,7 +18,7 @@ function missingModel(prefix: string, what: string): ApiError {
   return new ApiError(
     503,
     "model_missing",
-    `the text encoder is not in the bucket: ${what} under "${prefix}". Upload the directory written by \`npm run cli -- prepare-edge\` (README "Deploying the worker")`,
+    `the text encoder is not in the bucket: ${what} under "${prefix}". Upload the directory written by \`npm run cli -- prepare-edge\` (README "Deploying")`,
   );
 }
 

@@ -14,21 +14,33 @@ export interface CachedEmbedding {
   truncated: boolean;
 }
 
-/** Looks up an embedding; undefined on a miss or when the Cache API is unavailable. */
+/** Looks up an embedding; undefined on a miss or when the Cache API is unavailable or fails. */
 export async function readCachedEmbedding(
   modelId: string,
   normalizedQuery: string,
   dimension: number,
 ): Promise<CachedEmbedding | undefined> {
-  const response = await caches.default.match(cacheKey(modelId, normalizedQuery));
-  if (!response) return undefined;
-  const bytes = await response.arrayBuffer();
-  if (bytes.byteLength !== dimension * 4) return undefined;
-  return { vector: new Float32Array(bytes), truncated: response.headers.get("x-truncated") === "1" };
+  // A cache failure only costs an encode: never fail the request for it.
+  try {
+    const response = await caches.default.match(cacheKey(modelId, normalizedQuery));
+    if (!response) return undefined;
+    const bytes = await response.arrayBuffer();
+    if (bytes.byteLength !== dimension * 4) return undefined;
+    return { vector: new Float32Array(bytes), truncated: response.headers.get("x-truncated") === "1" };
+  } catch {
+    return undefined;
+  }
 }
 
-/** Stores an embedding; call through ctx.waitUntil so the response does not wait for it. */
-export async function writeCachedEmbedding(modelId: string, normalizedQuery: string, entry: CachedEmbedding) {
+/**
+ * Stores an embedding; call through ctx.waitUntil so the response does not wait for it. Never rejects:
+ * a failed write only means the next identical query is encoded again.
+ */
+export async function writeCachedEmbedding(
+  modelId: string,
+  normalizedQuery: string,
+  entry: CachedEmbedding,
+): Promise<void> {
   const response = new Response(entry.vector.slice().buffer, {
     headers: {
       "content-type": "application/octet-stream",
@@ -36,5 +48,9 @@ export async function writeCachedEmbedding(modelId: string, normalizedQuery: str
       "x-truncated": entry.truncated ? "1" : "0",
     },
   });
-  await caches.default.put(cacheKey(modelId, normalizedQuery), response);
+  try {
+    await caches.default.put(cacheKey(modelId, normalizedQuery), response);
+  } catch {
+    // Caching is an optimization; see above.
+  }
 }

@@ -1,8 +1,9 @@
 // Turns a store's hit into the API's shape: thumbnails become URLs served by /api/thumbnails.
+import { INDEX_FILES } from "../../shared/index-format.ts";
 import type { VideoHit } from "../stores/video-store.ts";
 
-/** Prefix of thumbnail names inside the index directory (shared/index-format.ts INDEX_FILES.thumbnailDir). */
-const THUMBNAIL_DIR = "thumbnails/";
+/** Prefix of thumbnail names inside the index directory. */
+const THUMBNAIL_DIR = `${INDEX_FILES.thumbnailDir}/`;
 
 /** URL of a thumbnail stored at `path` (relative to the index directory), or null. */
 function thumbnailUrl(path: string | null): string | null {

@@ -25,27 +25,30 @@ const DEFAULT_K = 10;
 
 async function search(c: Context<AppEnv>, q: string, k: number, filter?: SearchFilter): Promise<Response> {
   const config = readConfig(c.env);
-  // In parallel: measured (npm run bench -- --only worker) equal to serial loading at the memory peak, with a faster cold start.
-  const [store, encoder] = await Promise.all([
-    getStore(c.env, config, keepAlive(c)),
-    getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c)),
-  ]);
-  assertSameModel(store.stats().model, encoder);
+  // The encoder starts loading beside the index (a faster cold start) but is awaited only on a cache miss.
+  const encoderLoad = getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
+  encoderLoad.catch(() => {}); // a cache hit never looks at it; a miss awaits it and reports its error
+  const store = await getStore(c.env, config, keepAlive(c));
+  // Keyed by the index's model, which the encoder must equal: a cache hit needs no encoder, so it is
+  // answered on a cold isolate (no model load) and even while the encoder cannot be loaded.
+  const model = store.stats().model;
   const key = normalizeQuery(q);
-  let cached = await readCachedEmbedding(encoder.id, key, encoder.dimension);
+  let cached = await readCachedEmbedding(model.id, key, model.dimension);
   const tookMs = { tokenize: 0, encode: 0, search: 0 };
   const hit = cached !== undefined;
   if (!cached) {
+    const encoder = await encoderLoad;
+    assertSameModel(model, encoder);
     const encoded = await encoder.encode(q);
     tookMs.tokenize = encoded.tokenizeMs;
     tookMs.encode = encoded.encodeMs;
     cached = { vector: encoded.vector, truncated: encoded.truncated };
-    c.executionCtx.waitUntil(writeCachedEmbedding(encoder.id, key, cached).catch(() => undefined));
+    c.executionCtx.waitUntil(writeCachedEmbedding(model.id, key, cached));
   }
   const started = performance.now();
   const results = await store.searchVideos(cached.vector, k, filter);
   tookMs.search = performance.now() - started;
-  const body: SearchResponse = { results: results.map(publicHit), model: encoder.id, tookMs, cached: hit };
+  const body: SearchResponse = { results: results.map(publicHit), model: model.id, tookMs, cached: hit };
   if (cached.truncated) body.truncated = true;
   return c.json(body);
 }

@@ -1,5 +1,6 @@
 // GET /api/thumbnails/:name: thumbnail images of the index, streamed from R2.
 import { Hono } from "hono";
+import { INDEX_FILES } from "../../shared/index-format.ts";
 import { type AppEnv, readConfig } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
 
@@ -8,7 +9,7 @@ export const thumbnailRoutes = new Hono<AppEnv>().get("/:name{.+}", async (c) =>
   if (name.split("/").some((part) => part === ".." || part === ""))
     throw new ApiError(400, "bad_thumbnail", "thumbnail names are relative paths without '..'");
   const config = readConfig(c.env);
-  const object = await c.env.MODEL_BUCKET.get(`${config.indexPrefix}thumbnails/${name}`);
+  const object = await c.env.MODEL_BUCKET.get(`${config.indexPrefix}${INDEX_FILES.thumbnailDir}/${name}`);
   if (!object) throw new ApiError(404, "unknown_thumbnail", `no thumbnail named ${JSON.stringify(name)}`);
   return new Response(object.body, {
     headers: {

@@ -1,4 +1,4 @@
-// The isolate's store: the flat index loaded from R2 once (retried while it is missing), or Vectorize.
+// The isolate's store, opened once (retried while it fails): the flat index loaded from R2, or Vectorize.
 
 import type { WorkerConfig, WorkerEnv } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -8,9 +8,11 @@ import { VectorizeStore } from "./vectorize-store.ts";
 import type { VideoStore } from "./video-store.ts";
 
 let flat: Promise<FlatStore> | undefined;
+let vectorize: Promise<VectorizeStore> | undefined;
 
 /**
- * The configured store; flat index failures are not cached, so uploading the index fixes the next request.
+ * The configured store; failures (missing or invalid index) are not cached, so uploading the index fixes
+ * the next request.
  * `keepAlive` (the request's waitUntil) lets a load outlive the request that started it (see getEncoder).
  */
 export async function getStore(
@@ -25,7 +27,16 @@ export async function getStore(
         "vectorize_missing",
         'STORE is "vectorize" but no VECTORIZE binding is configured',
       );
-    return VectorizeStore.open(env.VECTORIZE, env.MODEL_BUCKET, config.indexPrefix);
+    if (!vectorize) {
+      // Opening reads the manifest from R2: once per isolate, not per request.
+      vectorize = VectorizeStore.open(env.VECTORIZE, env.MODEL_BUCKET, config.indexPrefix);
+      keepAlive(
+        vectorize.catch(() => {
+          vectorize = undefined;
+        }),
+      );
+    }
+    return vectorize;
   }
   if (!flat) {
     flat = loadFlatStore(env.MODEL_BUCKET, config.indexPrefix);

@@ -29,7 +29,7 @@ async function getObject(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
     throw new ApiError(
       503,
       "index_missing",
-      `the index is not in the bucket: ${key} is missing. Upload the index directory (README "Deploying the worker")`,
+      `the index is not in the bucket: ${key} is missing. Upload the index directory (README "Deploying")`,
     );
   }
   return object;

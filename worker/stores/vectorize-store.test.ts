@@ -161,4 +161,15 @@ describe("VectorizeStore (fake binding with Vectorize's limits)", () => {
       bytesHeld: 0,
     });
   });
+
+  it("answers 503 bad_index when the manifest is not valid JSON", async () => {
+    const prefix = "vectorize-test-bad-json/";
+    await bucket.put(`${prefix}manifest.json`, "{not json");
+    await expect(VectorizeStore.open(new FakeVectorize(D).asBinding(), bucket, prefix)).rejects.toMatchObject(
+      {
+        status: 503,
+        code: "bad_index",
+      },
+    );
+  });
 });

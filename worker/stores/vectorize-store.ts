@@ -7,14 +7,12 @@ import {
   keyOfVectorId,
   NAMESPACES,
   type SegmentVectorMetadata,
+  VECTORIZE_LIMITS,
   type VideoVectorMetadata,
   videoKey,
 } from "../../shared/vectorize-ids.ts";
 import { ApiError } from "../http/api-error.ts";
 import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
-
-/** Vectorize limits (developers.cloudflare.com/vectorize/platform/limits). */
-export const VECTORIZE_LIMITS = { topK: 100, topKWithData: 20, getByIds: 20 } as const;
 
 /** Turns the API filter (equality, arrays OR-ed) into a Vectorize metadata filter. */
 function toVectorizeFilter(filter: SearchFilter | undefined): VectorizeVectorMetadataFilter | undefined {
@@ -63,7 +61,17 @@ export class VectorizeStore implements VideoStore {
         "index_missing",
         `${indexPrefix}${INDEX_FILES.manifest} is missing: upload the index manifest so the worker can check the model`,
       );
-    const manifest = parseIndexManifest(await object.json());
+    let json: unknown;
+    try {
+      json = JSON.parse(await object.text());
+    } catch {
+      throw new ApiError(
+        503,
+        "bad_index",
+        `invalid index in the bucket: ${indexPrefix}${INDEX_FILES.manifest} is not valid JSON; re-run the indexer and upload again`,
+      );
+    }
+    const manifest = parseIndexManifest(json);
     return new VectorizeStore(index, manifest.model, manifest.counts);
   }
 
