@@ -4,6 +4,7 @@
 // matrix (shared/search), which scores them with SIMD: ~1 ms for 10k vectors where the JS loop took ~7 ms.
 import type { CaptionRecord, IndexManifest, VideoRecord } from "../../shared/index-format.ts";
 import { EmbeddedScorer } from "../../shared/search/flat-scorer.ts";
+import { rankVideos } from "../../shared/search/rank-videos.ts";
 import { topK } from "../../shared/vectors.ts";
 import { ApiError } from "../http/api-error.ts";
 import { withOrt } from "../onnx/ort-web.ts";
@@ -109,65 +110,29 @@ export class FlatStore implements VideoStore {
   }
 
   /**
-   * Best video score and best segment row per video for one or more query vectors (row-major [q, d]); a
+   * Ranks videos for one or more query vectors (row-major [q, d]) with shared/search/rank-videos.ts: a
    * video's score is its best over all the queries (similarTo scores by every vector of a video).
    */
-  private async scoreVideos(
-    queries: Float32Array,
-  ): Promise<{ scores: Float32Array; bestSegment: Int32Array }> {
-    const { videos, rowVideo, rowIsSegment } = this.index;
+  private async rank(queries: Float32Array, k: number, keep: (v: number) => boolean): Promise<VideoHit[]> {
+    const { videos, rowVideo, rowIsSegment, rowStart, rowEnd } = this.index;
     const scorer = (await this.scorers).vectors;
     const rowScores = scorer ? await scorer.score(queries) : new Float32Array(0);
-    const rows = this.rowCount;
-    const scores = new Float32Array(videos.length).fill(Number.NEGATIVE_INFINITY);
-    const segmentScores = new Float32Array(videos.length).fill(Number.NEGATIVE_INFINITY);
-    const bestSegment = new Int32Array(videos.length).fill(-1);
-    for (let base = 0; base < rowScores.length; base += rows) {
-      for (let r = 0; r < rows; r++) {
-        const score = rowScores[base + r];
-        const v = rowVideo[r];
-        if (rowIsSegment[r]) {
-          if (score > segmentScores[v]) {
-            segmentScores[v] = score;
-            bestSegment[v] = r;
-          }
-        } else if (score > scores[v]) scores[v] = score;
-      }
-    }
-    // A video indexed only by segments is scored by its best segment.
-    for (let v = 0; v < videos.length; v++)
-      if (scores[v] === Number.NEGATIVE_INFINITY) scores[v] = segmentScores[v];
-    return { scores, bestSegment };
-  }
-
-  private hit(v: number, score: number, bestSegment: Int32Array): VideoHit {
-    const video = this.index.videos[v];
-    const r = bestSegment[v];
-    return {
-      videoId: video.id,
-      score,
-      title: video.title,
-      url: video.url,
-      thumbnail: video.thumbnail,
-      moment: r >= 0 ? { start: this.index.rowStart[r], end: this.index.rowEnd[r] } : null,
-    };
-  }
-
-  private rank(
-    scores: Float32Array,
-    bestSegment: Int32Array,
-    k: number,
-    keep: (v: number) => boolean,
-  ): VideoHit[] {
-    for (let v = 0; v < scores.length; v++) if (!keep(v)) scores[v] = Number.NEGATIVE_INFINITY;
-    return topK(scores, k)
-      .filter((v) => scores[v] !== Number.NEGATIVE_INFINITY)
-      .map((v) => this.hit(v, scores[v], bestSegment));
+    const rows = { video: rowVideo, isSegment: rowIsSegment, startSec: rowStart, endSec: rowEnd };
+    return rankVideos(rowScores, rows, videos.length, k, { keep }).map(({ video: v, score, moment }) => {
+      const video = videos[v];
+      return {
+        videoId: video.id,
+        score,
+        title: video.title,
+        url: video.url,
+        thumbnail: video.thumbnail,
+        moment: moment && { start: moment.startSec, end: moment.endSec },
+      };
+    });
   }
 
   async searchVideos(query: Float32Array, k: number, filter?: SearchFilter): Promise<VideoHit[]> {
-    const { scores, bestSegment } = await this.scoreVideos(query);
-    return this.rank(scores, bestSegment, k, (v) => matches(this.index.videos[v], filter));
+    return this.rank(query, k, (v) => matches(this.index.videos[v], filter));
   }
 
   /**
@@ -209,7 +174,6 @@ export class FlatStore implements VideoStore {
     const vectors = await this.videoVectors(v);
     if (!vectors) return [];
     // One run for all the video's vectors: each other video keeps its best score over them.
-    const { scores, bestSegment } = await this.scoreVideos(vectors);
-    return this.rank(scores, bestSegment, k, (u) => u !== v);
+    return this.rank(vectors, k, (u) => u !== v);
   }
 }
