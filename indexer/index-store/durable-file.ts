@@ -4,16 +4,24 @@ import { dirname } from "node:path";
 
 let counter = 0;
 
-/** Writes `chunks` to `path` so that after a crash the file is either absent/old or complete. */
-export async function writeFileDurably(path: string, chunks: readonly Uint8Array[]): Promise<void> {
-  const temp = `${path}.${process.pid}.${counter++}.tmp`;
-  const handle = await open(temp, "w");
+/**
+ * Writes `chunks` to `path` and fsyncs the file, without the rename dance: for files inside a folder that is
+ * itself renamed into place once complete (the caller then syncs that folder once).
+ */
+export async function writeFileSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const handle = await open(path, "w");
   try {
     for (const chunk of chunks) await handle.write(chunk);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** Writes `chunks` to `path` so that after a crash the file is either absent/old or complete. */
+export async function writeFileDurably(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const temp = `${path}.${process.pid}.${counter++}.tmp`;
+  await writeFileSynced(temp, chunks);
   await rename(temp, path);
   await syncDirectory(dirname(path));
 }

@@ -5,7 +5,7 @@ import { InputError } from "../../shared/errors.ts";
 import { float32ToFloat16Array } from "../../shared/float16.ts";
 import { INDEX_FILES, INDEX_FORMAT } from "../../shared/index-format.ts";
 import { encodeNpy } from "../../shared/npy.ts";
-import { syncDirectory, writeFileDurably } from "./durable-file.ts";
+import { syncDirectory, writeFileSynced } from "./durable-file.ts";
 import type { IndexData } from "./index-data.ts";
 
 function json(value: unknown): Uint8Array {
@@ -26,21 +26,24 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Writes every file of `data` into the (new, empty) directory `dir`. */
+/**
+ * Writes every file of `data` into the (new, empty) directory `dir`. Each file is fsynced; no per-file
+ * rename or directory sync, since `dir` only becomes the index by one rename after it is complete.
+ */
 async function writeFiles(dir: string, data: IndexData): Promise<void> {
   const { manifest } = data;
   const d = manifest.model.dimension;
-  await writeFileDurably(join(dir, INDEX_FILES.vectors), [
+  await writeFileSynced(join(dir, INDEX_FILES.vectors), [
     npy(data.vectors, data.vectors.length / d, d, manifest.dtype),
   ]);
-  await writeFileDurably(join(dir, INDEX_FILES.rows), [
+  await writeFileSynced(join(dir, INDEX_FILES.rows), [
     new TextEncoder().encode(`${JSON.stringify(data.rows)}\n`),
   ]);
   if (data.captions.length > 0) {
-    await writeFileDurably(join(dir, INDEX_FILES.captionVectors), [
+    await writeFileSynced(join(dir, INDEX_FILES.captionVectors), [
       npy(data.captionVectors, data.captions.length, d, manifest.dtype),
     ]);
-    await writeFileDurably(join(dir, INDEX_FILES.captions), [json(data.captions)]);
+    await writeFileSynced(join(dir, INDEX_FILES.captions), [json(data.captions)]);
   }
   const thumbs = join(dir, INDEX_FILES.thumbnailDir);
   await mkdir(thumbs);
@@ -48,11 +51,12 @@ async function writeFiles(dir: string, data: IndexData): Promise<void> {
     if (video.thumbnail === null) continue;
     const bytes = await data.thumbnails[n]?.();
     if (!bytes) throw new Error(`thumbnail of video ${n} (${video.id}) is missing`);
-    await writeFileDurably(join(dir, video.thumbnail), [bytes]);
+    await writeFileSynced(join(dir, video.thumbnail), [bytes]);
   }
-  await writeFileDurably(join(dir, INDEX_FILES.videos), [json(data.videos)]);
+  await syncDirectory(thumbs);
+  await writeFileSynced(join(dir, INDEX_FILES.videos), [json(data.videos)]);
   // The manifest last: a directory with a manifest is complete.
-  await writeFileDurably(join(dir, INDEX_FILES.manifest), [json(manifest)]);
+  await writeFileSynced(join(dir, INDEX_FILES.manifest), [json(manifest)]);
 }
 
 /**

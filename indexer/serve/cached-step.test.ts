@@ -41,6 +41,27 @@ describe("cachedStep", () => {
     expect(readFileSync(join(out, "n.txt"), "utf8")).toBe("2");
   });
 
+  it("rebuilds when a file inside an input directory is overwritten in place", async () => {
+    const root = scratch();
+    const input = join(root, "input");
+    const out = join(root, "out");
+    mkdirSync(input);
+    writeFileSync(join(input, "model.onnx"), "v1");
+    let builds = 0;
+    const build = async (tmp: string) => {
+      builds++;
+      mkdirSync(tmp);
+    };
+    await cachedStep(out, [input], "thing", () => undefined, build);
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(input, earlier, earlier);
+    const later = new Date(Date.now() + 60_000);
+    writeFileSync(join(input, "model.onnx"), "v2");
+    utimesSync(join(input, "model.onnx"), later, later);
+    await cachedStep(out, [input], "thing", () => undefined, build);
+    expect(builds).toBe(2);
+  });
+
   it("keeps the previous output when a rebuild fails", async () => {
     const root = scratch();
     const out = join(root, "out");
