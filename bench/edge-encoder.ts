@@ -97,7 +97,7 @@ async function openVariant(
   const { resolveModelDir } = await import("../indexer/model-dir.ts");
   if (variant.kind === "fp32") {
     const source = resolveModelDir(variant.dir, { towers: ["text"] });
-    const files = readModelFiles(source.models.text!);
+    const files = readModelFiles(source.models.text!.path);
     const modelBufferBytes =
       files.bytes.byteLength + files.externalData.reduce((s, f) => s + f.data.byteLength, 0);
     const session = await ort.InferenceSession.create(files.bytes, { externalData: files.externalData });
@@ -238,7 +238,7 @@ async function main() {
   const sizes: Record<string, number> = { "source text tower": 0 };
   const { resolveModelDir } = await import("../indexer/model-dir.ts");
   const { readModelFiles } = await import("../indexer/edge/web-session.ts");
-  const files = readModelFiles(resolveModelDir(modelDir, { towers: ["text"] }).models.text!);
+  const files = readModelFiles(resolveModelDir(modelDir, { towers: ["text"] }).models.text!.path);
   sizes["source text tower"] =
     files.bytes.byteLength + files.externalData.reduce((s, f) => s + f.data.byteLength, 0);
   for (const [table, matmul] of [
@@ -249,7 +249,7 @@ async function main() {
     const name = `edge ${table} table, ${matmul}`;
     const dir = join(work, `edge-${table}-${matmul}`);
     process.stderr.write(`prepare-edge --table ${table} --matmul ${matmul} ...\n`);
-    prepareEdgeModel({ modelDir, outDir: dir, table, matmul });
+    await prepareEdgeModel({ modelDir, outDir: dir, table, matmul });
     sizes[name] = dirBytes(dir);
     variants.push({ name, kind: "edge", dir });
   }

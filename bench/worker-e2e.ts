@@ -18,7 +18,7 @@ const { values } = parseArgs({
 });
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const modelDir = benchModelDir();
-const edgeDir = values.edge ?? benchEdgeDir(modelDir);
+const edgeDir = values.edge ?? (await benchEdgeDir(modelDir));
 const dimension = readEdgeManifest(edgeDir).model.dimension;
 const indexDir =
   values.index ?? (await benchIndexDir(benchModelId(modelDir), dimension, Number(values.videos)));

@@ -36,8 +36,14 @@ beforeAll(() => {
 describe("resolveModelDir", () => {
   it("finds onnx/text_model.onnx and onnx/vision_model.onnx (Transformers.js layout)", () => {
     const model = resolveModelDir(nested);
-    expect(model.models.text).toBe(join(nested, "onnx", "text_model.onnx"));
-    expect(model.models.vision).toBe(join(nested, "onnx", "vision_model.onnx"));
+    expect(model.models.text).toEqual({
+      tower: "text",
+      dtype: "fp32",
+      path: join(nested, "onnx", "text_model.onnx"),
+      name: "onnx/text_model.onnx",
+      combined: false,
+    });
+    expect(model.models.vision?.path).toBe(join(nested, "onnx", "vision_model.onnx"));
     expect(model.id).toBe("random-clip-tiny-seed3-genvocab");
     expect(model.config).toMatchObject({
       projectionDim: 32,
@@ -65,7 +71,7 @@ describe("resolveModelDir", () => {
     copyTower(join(nested, "onnx"), "text_model", flat, "text_model");
     copyTower(join(nested, "onnx"), "vision_model", flat, "vision_model");
     const model = resolveModelDir(flat);
-    expect(model.models.text).toBe(join(flat, "text_model.onnx"));
+    expect(model.models.text?.path).toBe(join(flat, "text_model.onnx"));
     const { encoder } = await loadTextEncoder(flat, { threads: 1 });
     const { vectors } = await encoder.encode(["a red square"]);
     expect(vectors[0]).toHaveLength(32);
@@ -76,15 +82,15 @@ describe("resolveModelDir", () => {
     const dir = sideFilesOnly("variants");
     mkdirSync(join(dir, "onnx"));
     copyTower(join(nested, "onnx"), "text_model", join(dir, "onnx"), "text_model");
-    expect(() => resolveModelDir(dir, { towers: ["text"], variant: "quantized" })).toThrow(
-      /no text_model_quantized\.onnx .*found: onnx\/text_model\.onnx/,
+    expect(() => resolveModelDir(dir, { towers: ["text"], dtype: "q8" })).toThrow(
+      /no text tower for --dtype q8 .*looked for text_model_quantized\.onnx and model_quantized\.onnx .*found: onnx\/text_model\.onnx\); this directory has the text tower as --dtype fp32/,
     );
     copyFileSync(join(dir, "onnx", "text_model.onnx"), join(dir, "onnx", "text_model_quantized.onnx"));
-    expect(resolveModelDir(dir, { towers: ["text"], variant: "quantized" }).models.text).toBe(
+    expect(resolveModelDir(dir, { towers: ["text"], dtype: "q8" }).models.text?.path).toBe(
       join(dir, "onnx", "text_model_quantized.onnx"),
     );
     // Only the towers asked for are required.
-    expect(() => resolveModelDir(dir)).toThrow(/no vision_model\.onnx/);
+    expect(() => resolveModelDir(dir)).toThrow(/no vision tower for --dtype fp32/);
   });
 
   it("uses the directory name as id when config.json has no _name_or_path", () => {

@@ -9,7 +9,15 @@ import { ClipImageEncoder } from "../shared/model/image-encoder.ts";
 import type { OrtNamespace, OrtSession } from "../shared/model/ort-types.ts";
 import { ClipTextEncoder } from "../shared/model/text-encoder.ts";
 import { ClipTokenizer } from "../shared/tokenizer/clip-tokenizer.ts";
-import { type ModelDirectory, type ModelVariant, resolveModelDir } from "./model-dir.ts";
+import {
+  describeTowerFile,
+  type ModelDirectory,
+  type ModelDtype,
+  resolveModelDir,
+  type Tower,
+  type TowerFile,
+} from "./model-dir.ts";
+import { towerSessionSource } from "./onnx/tower-graph.ts";
 
 /** onnxruntime-node as the shared encoders' injected namespace. */
 export const nodeOrt: OrtNamespace = ort;
@@ -47,10 +55,14 @@ export function parseExecutionProvider(value: string | undefined): ExecutionProv
   throw new InputError("bad_arguments", `--device must be cpu or cuda, got "${value}"`);
 }
 
-/** Loads `modelPath` (external data resolved beside it). Throws InputError for a bad file or missing CUDA. */
+/**
+ * Loads a model from its path (external data resolved beside it) or its bytes; `label` names it in errors.
+ * Throws InputError for a bad file or missing CUDA.
+ */
 export async function createNodeSession(
-  modelPath: string,
+  model: string | Uint8Array,
   options: NodeSessionOptions = {},
+  label: string = typeof model === "string" ? model : "the model",
 ): Promise<OrtSession> {
   const provider = options.executionProvider ?? "cpu";
   if (provider === "cuda" && !cudaProviderInstalled()) {
@@ -68,7 +80,9 @@ export async function createNodeSession(
   };
   if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
   try {
-    return await ort.InferenceSession.create(modelPath, sessionOptions);
+    return typeof model === "string"
+      ? await ort.InferenceSession.create(model, sessionOptions)
+      : await ort.InferenceSession.create(model, sessionOptions);
   } catch (error) {
     const message = (error as Error).message;
     if (provider === "cuda") {
@@ -80,64 +94,75 @@ export async function createNodeSession(
         },
       );
     }
-    throw new InputError("bad_model", `ONNX Runtime could not load ${modelPath}: ${message}`, {
+    throw new InputError("bad_model", `ONNX Runtime could not load ${label}: ${message}`, {
       cause: error,
     });
   }
 }
 
 export interface LoadEncoderOptions extends NodeSessionOptions {
-  variant?: ModelVariant;
+  /** Weight files to load (default fp32); ignored when an already resolved directory is passed. */
+  dtype?: ModelDtype;
   /** Texts per ONNX run (text encoder). */
   batchSize?: number;
+}
+
+/** `model` resolved with `tower` (re-resolved when the given directory was resolved without it). */
+function withTower(
+  model: string | ModelDirectory,
+  tower: Tower,
+  dtype: ModelDtype | undefined,
+): { dir: ModelDirectory; file: TowerFile } {
+  const dir =
+    typeof model === "string"
+      ? resolveModelDir(model, { towers: [tower], dtype })
+      : model.models[tower]
+        ? model
+        : resolveModelDir(model.dir, { towers: [tower], dtype: model.dtype });
+  return { dir, file: dir.models[tower] as TowerFile };
+}
+
+/** A session on `file`'s tower (a combined graph is cut to it first). */
+export async function createTowerSession(
+  file: TowerFile,
+  options: NodeSessionOptions = {},
+): Promise<OrtSession> {
+  return createNodeSession(towerSessionSource(file), options, file.path);
 }
 
 /** The text encoder of a model directory (or an already resolved one), with its tokenizer. */
 export async function loadTextEncoder(
   model: string | ModelDirectory,
   options: LoadEncoderOptions = {},
-): Promise<{ model: ModelDirectory; encoder: ClipTextEncoder; tokenizer: ClipTokenizer }> {
-  const dir =
-    typeof model === "string"
-      ? resolveModelDir(model, { towers: ["text"], variant: options.variant })
-      : model;
-  const path =
-    dir.models.text ?? resolveModelDir(dir.dir, { towers: ["text"], variant: options.variant }).models.text!;
+): Promise<{ model: ModelDirectory; file: TowerFile; encoder: ClipTextEncoder; tokenizer: ClipTokenizer }> {
+  const { dir, file } = withTower(model, "text", options.dtype);
   const tokenizer = ClipTokenizer.fromFiles(
     readFileSync(dir.vocabPath, "utf8"),
     readFileSync(dir.mergesPath, "utf8"),
-    {
-      contextLength: dir.config.contextLength,
-    },
+    { contextLength: dir.config.contextLength },
   );
-  const session = await createNodeSession(path, options);
+  const session = await createTowerSession(file, options);
   const encoder = new ClipTextEncoder(nodeOrt, session, tokenizer, {
     dimension: dir.config.projectionDim,
     contextLength: dir.config.contextLength,
     vocabSize: dir.config.vocabSize,
     batchSize: options.batchSize,
-    label: path,
+    label: `${dir.dir}/${describeTowerFile(file)}`,
   });
-  return { model: dir, encoder, tokenizer };
+  return { model: dir, file, encoder, tokenizer };
 }
 
 /** The image encoder of a model directory (or an already resolved one). */
 export async function loadImageEncoder(
   model: string | ModelDirectory,
   options: LoadEncoderOptions = {},
-): Promise<{ model: ModelDirectory; encoder: ClipImageEncoder }> {
-  const dir =
-    typeof model === "string"
-      ? resolveModelDir(model, { towers: ["vision"], variant: options.variant })
-      : model;
-  const path =
-    dir.models.vision ??
-    resolveModelDir(dir.dir, { towers: ["vision"], variant: options.variant }).models.vision!;
-  const session = await createNodeSession(path, options);
+): Promise<{ model: ModelDirectory; file: TowerFile; encoder: ClipImageEncoder }> {
+  const { dir, file } = withTower(model, "vision", options.dtype);
+  const session = await createTowerSession(file, options);
   const encoder = new ClipImageEncoder(nodeOrt, session, {
     dimension: dir.config.projectionDim,
     imageSize: dir.config.cropSize,
-    label: path,
+    label: `${dir.dir}/${describeTowerFile(file)}`,
   });
-  return { model: dir, encoder };
+  return { model: dir, file, encoder };
 }

@@ -22,10 +22,15 @@ const TEXTS = ["a man is driving a car", "two dogs play in the snow", "hello", "
 describe("onnxruntime-node vs onnxruntime-web", () => {
   it("text vectors agree to 1e-5 (batched, padded to 77)", async () => {
     const node = await loadTextEncoder(dir, { threads: 1 });
-    const web = new ClipTextEncoder(webOrt, await createWebSession(node.model.models.text!), node.tokenizer, {
-      dimension: node.model.config.projectionDim,
-      contextLength: node.model.config.contextLength,
-    });
+    const web = new ClipTextEncoder(
+      webOrt,
+      await createWebSession(node.model.models.text!.path),
+      node.tokenizer,
+      {
+        dimension: node.model.config.projectionDim,
+        contextLength: node.model.config.contextLength,
+      },
+    );
     const a = await node.encoder.encode(TEXTS);
     const b = await web.encode(TEXTS);
     const ids = TEXTS.map((t) => node.tokenizer.encode(t).ids);
@@ -42,7 +47,7 @@ describe("onnxruntime-node vs onnxruntime-web", () => {
 
   it("image vectors agree to 1e-5", async () => {
     const node = await loadImageEncoder(dir, { threads: 1 });
-    const web = new ClipImageEncoder(webOrt, await createWebSession(node.model.models.vision!), {
+    const web = new ClipImageEncoder(webOrt, await createWebSession(node.model.models.vision!.path), {
       dimension: node.model.config.projectionDim,
       imageSize: node.model.config.cropSize,
     });

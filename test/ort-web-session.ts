@@ -2,19 +2,16 @@
 // data, as the Worker would create it from bytes.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import * as ortWeb from "onnxruntime-web";
-import type { OrtNamespace, OrtSession } from "../shared/model/ort-types.ts";
+import { webOrt } from "../indexer/onnx-runtime-web.ts";
+import type { OrtSession } from "../shared/model/ort-types.ts";
 
-ortWeb.env.wasm.numThreads = 1;
-
-/** onnxruntime-web as the shared encoders' injected namespace. */
-export const webOrt: OrtNamespace = ortWeb;
+export { webOrt };
 
 /** Creates a WASM session from `modelPath`, passing `<file>_data` beside it as external data when present. */
 export async function createWebSession(modelPath: string): Promise<OrtSession> {
   const dataName = `${basename(modelPath)}_data`;
   const dataPath = join(dirname(modelPath), dataName);
-  return ortWeb.InferenceSession.create(readFileSync(modelPath), {
+  return webOrt.InferenceSession.create(readFileSync(modelPath), {
     executionProviders: ["wasm"],
     externalData: existsSync(dataPath) ? [{ path: dataName, data: readFileSync(dataPath) }] : undefined,
   });

@@ -51,8 +51,8 @@ describe.skipIf(!hasSharedData)(
     it("has exactly 63,428,096 text and 87,849,216 vision parameters", () => {
       const model = resolveModelDir(dir);
       const count = (path: string) => countParameters(initializerShapes(readOnnxProto(path)));
-      expect(count(model.models.text!)).toBe(63_428_096);
-      expect(count(model.models.vision!)).toBe(87_849_216);
+      expect(count(model.models.text!.path)).toBe(63_428_096);
+      expect(count(model.models.vision!.path)).toBe(87_849_216);
       expect(model.config).toMatchObject({
         projectionDim: 512,
         contextLength: 77,
@@ -81,7 +81,7 @@ describe.skipIf(!hasSharedData)(
     it("gives the same text vectors in onnxruntime-web (1e-5)", async () => {
       const web = new SharedTextEncoder(
         webOrt,
-        await createWebSession(resolveModelDir(dir).models.text!),
+        await createWebSession(resolveModelDir(dir).models.text!.path),
         tokenizer,
         {
           dimension: 512,

@@ -41,7 +41,7 @@ export function benchModelId(modelDir: string): string {
 }
 
 /** The prepared int8 edge encoder of `modelDir` (int8 table, integer MatMuls), prepared on first use. */
-export function benchEdgeDir(modelDir: string): string {
+export async function benchEdgeDir(modelDir: string): Promise<string> {
   const dir = join(BENCH_DATA, `edge-int8-${benchModelId(modelDir)}`);
   if (existsSync(join(dir, "edge.json"))) {
     try {
@@ -51,7 +51,7 @@ export function benchEdgeDir(modelDir: string): string {
       // Stale or partial: prepare again below.
     }
   }
-  prepareEdgeModel({ modelDir, outDir: dir, table: "int8", matmul: "integer" });
+  await prepareEdgeModel({ modelDir, outDir: dir, table: "int8", matmul: "integer" });
   return dir;
 }
 

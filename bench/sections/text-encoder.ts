@@ -62,13 +62,18 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
   // Padded-77 runs get their own session: our queries are never padded, and sharing one session would let
   // the 77-token runs reshape the unpadded runs' memory arena (a cost the product never pays).
   const nodePadded = await loadTextEncoder(model, { threads: 1, batchSize: 1 });
-  const edgeDir = benchEdgeDir(context.modelDir);
+  const edgeDir = await benchEdgeDir(context.modelDir);
   const nodeInt8 = await loadEdgeTextEncoder(nodeOrt, edgeDir, { intraOpNumThreads: 1 });
-  const web = new ClipTextEncoder(webOrt, await openWebSession(webOrt, model.models.text!), node.tokenizer, {
-    dimension: model.config.projectionDim,
-    contextLength: model.config.contextLength,
-    batchSize: 1,
-  });
+  const web = new ClipTextEncoder(
+    webOrt,
+    await openWebSession(webOrt, model.models.text!.path),
+    node.tokenizer,
+    {
+      dimension: model.config.projectionDim,
+      contextLength: model.config.contextLength,
+      batchSize: 1,
+    },
+  );
   const webInt8 = await loadEdgeTextEncoder(webOrt, edgeDir);
   let transformers: Awaited<ReturnType<typeof loadTransformersTextModel>> | undefined;
   try {

@@ -324,7 +324,7 @@ export async function measureWorker(options: WorkerMeasureOptions): Promise<Work
 
 /** `npm run bench` sections 3-4: the prepared B/32 encoder and a 10k-video index. */
 export async function benchWorker(context: BenchContext): Promise<WorkerFigures> {
-  const edgeDir = benchEdgeDir(context.modelDir);
+  const edgeDir = await benchEdgeDir(context.modelDir);
   const dimension = readEdgeManifest(edgeDir).model.dimension;
   const indexDir = await benchIndexDir(benchModelId(context.modelDir), dimension, INDEX_VIDEOS);
   return measureWorker({

@@ -1,15 +1,20 @@
 // `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table).
+
+import { InputError } from "../../shared/errors.ts";
 import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
 import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
 import type { MatMulForm } from "../edge/quantize-matmul.ts";
+import { parseModelDtype } from "../model-dir.ts";
 
 const usage = `
-Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm] [--json]
+Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm]
+                                   [--min-cosine X] [--json]
 
-Turns a CLIP model directory (onnx/text_model.onnx or text_model.onnx, inline or external weights, plus
-vocab.json, merges.txt, config.json) into the text encoder the Worker runs in onnxruntime-web:
+Turns a CLIP model directory (Transformers.js layout: onnx/text_model.onnx or text_model.onnx; or optimum's
+model.onnx, cut to its text tower; inline or external weights; plus vocab.json, merges.txt, config.json)
+into the text encoder the Worker runs in onnxruntime-web:
   text_model.onnx (+ text_model.onnx_data)  MatMul weights int8 (dynamic quantization, per-column scales);
                                             input inputs_embeds [batch, seq, width] replaces the token lookup
   token_embeddings.bin                      the token-embedding table: int8 + one float32 scale per row
@@ -17,12 +22,17 @@ vocab.json, merges.txt, config.json) into the text encoder the Worker runs in on
   edge.json                                 layout of the above, graph inputs, model id and dimension
   vocab.json, merges.txt, config.json       copied from --model
 The model id and dimension stay those of the source model, so its indexes are accepted.
+The result is written beside --out and checked before it replaces anything: 48 fixed sentences are encoded by
+the source (fp32, onnxruntime-node) and by the new encoder (onnxruntime-web, as in the Worker); below the
+minimum cosine the run fails (exit 2) and --out is left as it was.
 
 Options:
   --model DIR     source CLIP model directory
-  --out DIR       output directory (created; files in it are overwritten)
+  --out DIR       output directory (new, empty, or an earlier prepare-edge output, which is replaced)
   --table T       int8 | float16 (default int8)
   --matmul F      integer (ONNX MatMulInteger, default) | dqmm (com.microsoft DynamicQuantizeMatMul)
+  --dtype fp32    source weights (only fp32: the int8 rewrite starts from full precision)
+  --min-cosine X  refuse the result when any sentence's cosine to the source is below X (default 0.99)
   --json          print the result as JSON on stdout
 `;
 
@@ -42,6 +52,8 @@ export const command: Command = {
         out: { type: "string" },
         table: { type: "string" },
         matmul: { type: "string" },
+        dtype: { type: "string" },
+        "min-cosine": { type: "string" },
         json: { type: "boolean" },
       },
       false,
@@ -50,18 +62,33 @@ export const command: Command = {
     const outDir = requireOption(values.out, "--out");
     const table = parseChoiceOption<EdgeTableDtype>(values.table ?? "int8", "--table", ["int8", "float16"]);
     const matmul = parseChoiceOption<MatMulForm>(values.matmul ?? "integer", "--matmul", ["integer", "dqmm"]);
+    const minCosine = values["min-cosine"] === undefined ? undefined : Number(values["min-cosine"]);
+    if (minCosine !== undefined && !(minCosine >= -1 && minCosine <= 1))
+      throw new InputError(
+        "bad_arguments",
+        `--min-cosine must be a number in -1..1, got "${values["min-cosine"]}"`,
+      );
     context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
-    const result = prepareEdgeModel({ modelDir, outDir, table, matmul });
+    const result = await prepareEdgeModel({
+      modelDir,
+      outDir,
+      table,
+      matmul,
+      dtype: parseModelDtype(values.dtype),
+      minCosine,
+      onProgress: (message) => context.stderr.write(`${message}\n`),
+    });
     const outBytes = Object.values(result.files).reduce((a, b) => a + b, 0);
     if (values.json) {
       context.stdout.write(`${JSON.stringify({ outDir, ...result }, null, 2)}\n`);
     } else {
-      const { manifest, quantized } = result;
+      const { manifest, quantized, verification } = result;
       context.stderr.write(
         `${quantized.matmuls} MatMuls quantized (${mib(quantized.bytesBefore)} -> ${mib(quantized.bytesAfter)}), ` +
           `token table ${manifest.table.rows}x${manifest.table.width} ${manifest.table.dtype}\n` +
           `source text model ${mib(result.sourceBytes)} -> ${outDir} ${mib(outBytes)} ` +
-          `(model ${manifest.model.id}, dimension ${manifest.model.dimension})\n`,
+          `(model ${manifest.model.id}, dimension ${manifest.model.dimension})\n` +
+          `verified: cosine to the source over ${verification.sentences} sentences min ${verification.minCosine.toFixed(5)}, mean ${verification.meanCosine.toFixed(5)} (floor ${verification.threshold})\n`,
       );
       context.stdout.write(`${outDir}\n`);
     }

@@ -56,7 +56,7 @@ describe.skipIf(!hasSharedData)(
       for (const matmul of ["integer", "dqmm"] as const) {
         it(`${table} table, ${matmul} MatMuls: cosine to fp32 > 0.99 on real sentences`, async () => {
           const outDir = join(outRoot, `edge-${table}-${matmul}`);
-          prepareEdgeModel({ modelDir, outDir, table, matmul });
+          await prepareEdgeModel({ modelDir, outDir, table, matmul });
           const encoder = await loadEdgeTextEncoder(ort, outDir);
           expect(encoder.modelId).toBe("random-clip-tiny-seed0");
           expect(encoder.dimension).toBe(32);
@@ -74,7 +74,7 @@ describe.skipIf(!hasSharedData)(
 
     it("refuses a graph that does not match edge.json", async () => {
       const outDir = join(outRoot, "edge-mismatch");
-      const { manifest } = prepareEdgeModel({ modelDir, outDir, table: "int8" });
+      const { manifest } = await prepareEdgeModel({ modelDir, outDir, table: "int8" });
       const read = (name: string) => new Uint8Array(readFileSync(join(outDir, name)));
       const source = {
         manifest: {
@@ -94,7 +94,7 @@ describe.skipIf(!hasSharedData)(
 
     it("exposes the documented graph inputs and output", async () => {
       const outDir = join(outRoot, "edge-io");
-      const { manifest } = prepareEdgeModel({ modelDir, outDir, table: "int8" });
+      const { manifest } = await prepareEdgeModel({ modelDir, outDir, table: "int8" });
       const session = await ort.InferenceSession.create(join(outDir, manifest.graph.file), {
         externalData: [{ path: "text_model.onnx_data", data: join(outDir, "text_model.onnx_data") }],
       });

@@ -1,5 +1,15 @@
-// Turns a CLIP model directory into the Worker-ready text encoder directory (edge.json, int8 graph, token table).
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+// Turns a CLIP model directory into the Worker-ready text encoder directory (edge.json, int8 graph, token table),
+// written beside the target, checked against the source, and only then moved into place.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import {
@@ -10,13 +20,15 @@ import {
   type EdgeManifest,
   type EdgeTableDtype,
 } from "../../shared/model/edge-text-encoder.ts";
-import { resolveModelDir } from "../model-dir.ts";
+import { describeTowerFile, type ModelDtype, resolveModelDir, towerFile } from "../model-dir.ts";
 import { ONNX_DTYPE } from "../onnx/proto.ts";
-import { readOnnxModel } from "../onnx/read-model.ts";
+import { readTowerModel } from "../onnx/tower-graph.ts";
 import { writeModelProto } from "../onnx/write-model.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
+import { VERIFICATION_SENTENCES } from "./verification-sentences.ts";
+import { DEFAULT_MIN_COSINE, type EdgeVerification, verifyEdgeModel } from "./verify-edge-model.ts";
 
 /** Output the edge encoder reads: CLIPTextModelWithProjection's projected embedding. */
 const TEXT_EMBEDS = "text_embeds";
@@ -29,17 +41,27 @@ export interface PrepareEdgeOptions {
   table: EdgeTableDtype;
   /** Default "integer" (standard ONNX ops; measured as fast as the contrib form in onnxruntime-web). */
   matmul?: MatMulForm;
+  /** Source weights; only fp32 (the quantization starts from full precision). */
+  dtype?: ModelDtype;
+  /** Refuse the result when the edge encoder's minimum cosine to the source is below this (default 0.99). */
+  minCosine?: number;
+  /** Progress messages for people. */
+  onProgress?: (message: string) => void;
 }
 
 export interface PrepareEdgeResult {
   manifest: EdgeManifest;
-  /** The source text model file used. */
+  /** The source text model file used, relative to the model directory, with its dtype. */
   textModel: string;
   /** Bytes of the source text model (.onnx plus its external data). */
   sourceBytes: number;
   /** Bytes of each file written to outDir, by name. */
   files: Record<string, number>;
   quantized: QuantizeSummary;
+  /** The ops between input_ids and the token-embedding lookup that was taken out (e.g. ["Reshape"]). */
+  idsPath: string[];
+  /** Source vs edge cosines on the verification sentences. */
+  verification: EdgeVerification;
 }
 
 function intInput(name: string, elemType: number | null | undefined): EdgeIntInput {
@@ -51,35 +73,48 @@ function fileBytes(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
-/** Reads `options.modelDir`, writes the edge directory to `options.outDir`, and returns what it did. */
-export function prepareEdgeModel(options: PrepareEdgeOptions): PrepareEdgeResult {
+/** True when `dir` may be replaced by a prepared directory: absent, empty, or an earlier prepare-edge output. */
+function replaceable(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  if (!statSync(dir).isDirectory()) return false;
+  return readdirSync(dir).length === 0 || existsSync(join(dir, EDGE_FILES.manifest));
+}
+
+/**
+ * Reads `options.modelDir`, writes the edge directory beside `options.outDir`, verifies it against the source
+ * (VERIFICATION_SENTENCES, onnxruntime-web) and moves it into place. Below the cosine floor nothing at
+ * `outDir` changes and an InputError says why.
+ */
+export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<PrepareEdgeResult> {
   const modelDir = resolve(options.modelDir);
   const outDir = resolve(options.outDir);
+  const log = options.onProgress ?? (() => {});
   if (modelDir === outDir) throw new InputError("bad_arguments", "--out must differ from --model");
-  const source = resolveModelDir(modelDir, { towers: ["text"] });
-  const textModel = source.models.text!;
+  if ((options.dtype ?? "fp32") !== "fp32")
+    throw new InputError(
+      "bad_arguments",
+      `prepare-edge quantizes the fp32 text tower itself; --dtype ${options.dtype} is not a source for it (give the directory's fp32 text_model.onnx or model.onnx)`,
+    );
+  if (!replaceable(outDir))
+    throw new InputError(
+      "bad_arguments",
+      `--out ${outDir} exists and is not an edge model directory (no ${EDGE_FILES.manifest}); choose an empty or new folder`,
+    );
+  const source = resolveModelDir(modelDir, { towers: ["text"], dtype: "fp32" });
+  const file = towerFile(source, "text");
+  log(`source text tower: ${describeTowerFile(file)}`);
 
-  const loaded = readOnnxModel(textModel);
+  const loaded = readTowerModel(file);
   const graph = loaded.model.graph!;
   const outputInfo = graph.output?.find((value) => value.name === TEXT_EMBEDS);
   if (!outputInfo)
     throw new InputError(
       "bad_model",
-      `${textModel} has no ${TEXT_EMBEDS} output (outputs: ${graph.output?.map((value) => value.name).join(", ")}): export CLIPTextModelWithProjection`,
+      `${file.path} has no ${TEXT_EMBEDS} output (outputs: ${graph.output?.map((value) => value.name).join(", ")}): export CLIPTextModelWithProjection`,
     );
-  const locations = new Set(
-    (graph.initializer ?? []).flatMap((tensor) =>
-      (tensor.externalData ?? [])
-        .filter((entry) => entry.key === "location")
-        .map((entry) => entry.value ?? ""),
-    ),
-  );
-  const sourceBytes = [...locations].reduce(
-    (sum, location) => sum + fileBytes(join(dirname(textModel), location)),
-    fileBytes(textModel),
-  );
+  const sourceBytes = loaded.initializers.reduce((sum, tensor) => sum + tensor.bytes.byteLength, 0);
 
-  const extracted = extractTokenEmbedding(loaded);
+  const extracted = extractTokenEmbedding(loaded, { vocabSize: source.config.vocabSize });
   const ids = extracted.idsStillUsed
     ? intInput(
         extracted.idsInput,
@@ -99,36 +134,69 @@ export function prepareEdgeModel(options: PrepareEdgeOptions): PrepareEdgeResult
   const form = options.matmul ?? "integer";
   const quantized = quantizeMatMuls(loaded, form);
 
-  mkdirSync(outDir, { recursive: true });
-  const written = writeModelProto(join(outDir, EDGE_FILES.graph), loaded.model, loaded.initializers);
-  const externalData = written.dataPath === null ? [] : [basename(written.dataPath)];
-  const table = encodeEmbeddingTable(extracted.table, extracted.rows, extracted.width, options.table);
-  writeFileSync(join(outDir, EDGE_FILES.table), table.bytes);
-  copyFileSync(source.vocabPath, join(outDir, EDGE_FILES.vocab));
-  copyFileSync(source.mergesPath, join(outDir, EDGE_FILES.merges));
-  copyFileSync(join(source.dir, EDGE_FILES.config), join(outDir, EDGE_FILES.config));
+  // Written beside the target and renamed into place once verified: a refused or interrupted run leaves outDir as it was.
+  const partial = `${outDir}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    const result = await writeAndVerify(partial);
+    const old = `${outDir}.old-${process.pid}`;
+    if (existsSync(outDir)) renameSync(outDir, old);
+    renameSync(partial, outDir);
+    rmSync(old, { recursive: true, force: true });
+    return result;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
 
-  const manifest: EdgeManifest = {
-    format: EDGE_FORMAT,
-    formatVersion: EDGE_FORMAT_VERSION,
-    model: { id: source.id, dimension: source.config.projectionDim },
-    graph: {
-      file: EDGE_FILES.graph,
-      externalData,
-      inputs: { embeds: INPUTS_EMBEDS, ids, mask },
-      output: TEXT_EMBEDS,
-      quantization: `int8-dynamic-per-column:${form}`,
-    },
-    table: table.descriptor,
-    tokenizer: {
-      vocab: EDGE_FILES.vocab,
-      merges: EDGE_FILES.merges,
-      contextLength: source.config.contextLength,
-    },
-  };
-  writeFileSync(join(outDir, EDGE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  const files: Record<string, number> = {};
-  for (const name of [...Object.values(EDGE_FILES), ...externalData])
-    files[name] = fileBytes(join(outDir, name));
-  return { manifest, textModel, sourceBytes, files, quantized };
+  async function writeAndVerify(dir: string): Promise<PrepareEdgeResult> {
+    const written = writeModelProto(join(dir, EDGE_FILES.graph), loaded.model, loaded.initializers);
+    const externalData = written.dataPath === null ? [] : [basename(written.dataPath)];
+    const table = encodeEmbeddingTable(extracted.table, extracted.rows, extracted.width, options.table);
+    writeFileSync(join(dir, EDGE_FILES.table), table.bytes);
+    copyFileSync(source.vocabPath, join(dir, EDGE_FILES.vocab));
+    copyFileSync(source.mergesPath, join(dir, EDGE_FILES.merges));
+    copyFileSync(join(source.dir, EDGE_FILES.config), join(dir, EDGE_FILES.config));
+
+    const manifest: EdgeManifest = {
+      format: EDGE_FORMAT,
+      formatVersion: EDGE_FORMAT_VERSION,
+      model: { id: source.id, dimension: source.config.projectionDim },
+      graph: {
+        file: EDGE_FILES.graph,
+        externalData,
+        inputs: { embeds: INPUTS_EMBEDS, ids, mask },
+        output: TEXT_EMBEDS,
+        quantization: `int8-dynamic-per-column:${form}`,
+      },
+      table: table.descriptor,
+      tokenizer: {
+        vocab: EDGE_FILES.vocab,
+        merges: EDGE_FILES.merges,
+        contextLength: source.config.contextLength,
+      },
+    };
+    writeFileSync(join(dir, EDGE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    const files: Record<string, number> = {};
+    for (const name of [...Object.values(EDGE_FILES), ...externalData])
+      files[name] = fileBytes(join(dir, name));
+    log(
+      `verifying: ${VERIFICATION_SENTENCES.length} sentences through the source (onnxruntime-node) and the edge encoder (onnxruntime-web) ...`,
+    );
+    const verification = await verifyEdgeModel(source, dir, options.minCosine ?? DEFAULT_MIN_COSINE);
+    if (!verification.passed)
+      throw new InputError(
+        "edge_verification_failed",
+        `the edge encoder does not reproduce ${describeTowerFile(file)}: min cosine ${verification.minCosine.toFixed(5)} (mean ${verification.meanCosine.toFixed(5)}, worst "${verification.worstText.slice(0, 60)}") is below ${verification.threshold}; nothing was written to ${outDir}`,
+      );
+    return {
+      manifest,
+      textModel: describeTowerFile(file),
+      sourceBytes,
+      files,
+      quantized,
+      idsPath: extracted.path,
+      verification,
+    };
+  }
 }

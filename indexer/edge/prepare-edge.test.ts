@@ -140,9 +140,9 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     }
   });
 
-  it("writes the documented directory with the source model's id and dimension", () => {
+  it("writes the documented directory with the source model's id and dimension", async () => {
     const outDir = join(outRoot, "edge");
-    const result = prepareEdgeModel({ modelDir, outDir, table: "int8" });
+    const result = await prepareEdgeModel({ modelDir, outDir, table: "int8" });
     for (const name of Object.keys(result.files)) expect(existsSync(join(outDir, name))).toBe(true);
     const manifest = parseEdgeManifest(JSON.parse(readFileSync(join(outDir, "edge.json"), "utf8")));
     expect(manifest).toEqual(result.manifest);
@@ -156,12 +156,12 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     expect(result.files["token_embeddings.bin"]).toBe(VOCAB * 64 + VOCAB * 4);
     // No token table left in the graph, weights int8: the graph's data is far smaller than the source.
     expect(result.files["text_model.onnx_data"]).toBeLessThan(result.sourceBytes / 5);
-    expect(() => prepareEdgeModel({ modelDir, outDir: modelDir, table: "int8" })).toThrow(
+    await expect(prepareEdgeModel({ modelDir, outDir: modelDir, table: "int8" })).rejects.toThrow(
       /--out must differ/,
     );
   });
 
-  it("reads a source model with its weights inside the .onnx file the same way", () => {
+  it("reads a source model with its weights inside the .onnx file the same way", async () => {
     const inlineDir = join(outRoot, "inline-model");
     mkdirSync(join(inlineDir, "onnx"), { recursive: true });
     for (const name of ["config.json", "vocab.json", "merges.txt"])
@@ -177,12 +177,12 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     );
     expect(written.dataPath).toBeNull();
     expect(existsSync(join(inlineDir, "onnx", "text_model.onnx_data"))).toBe(false);
-    const fromInline = prepareEdgeModel({
+    const fromInline = await prepareEdgeModel({
       modelDir: inlineDir,
       outDir: join(outRoot, "edge-inline"),
       table: "int8",
     });
-    const fromExternal = prepareEdgeModel({
+    const fromExternal = await prepareEdgeModel({
       modelDir,
       outDir: join(outRoot, "edge-external"),
       table: "int8",

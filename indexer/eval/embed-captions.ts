@@ -1,6 +1,6 @@
 // Embeds `eval`'s captions with the model's text tower in chunks (for progress), through the caption cache.
 import { stat } from "node:fs/promises";
-import type { ModelDirectory } from "../model-dir.ts";
+import { type ModelDirectory, towerFile } from "../model-dir.ts";
 import { loadTextTower, type RuntimeOptions } from "../pipeline/clip-towers.ts";
 import { loadCaptionVectors, saveCaptionVectors } from "./caption-cache.ts";
 
@@ -20,7 +20,7 @@ export async function embedCaptions(
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ vectors: Float32Array; cached: boolean }> {
   const d = model.config.projectionDim;
-  const file = model.models.text as string;
+  const file = towerFile(model, "text").path;
   const info = await stat(file);
   const key = { model: { id: model.id, file, sizeBytes: info.size, mtimeMs: info.mtimeMs }, texts };
   const cached = await loadCaptionVectors(cacheRoot, key, d);

@@ -100,7 +100,7 @@ describe("createEdgeTextEncoder with a table loader (tiny model, onnxruntime-web
   const read = (name: string) => new Uint8Array(readFileSync(join(outDir, name)));
   /** Token id sequences with the tiny vocabulary's start and end tokens (its last two rows). */
   let ids: number[][];
-  beforeAll(() => {
+  beforeAll(async () => {
     ort.env.wasm.numThreads = 1;
     const modelDir = ensureRandomModel({
       arch: "tiny",
@@ -108,7 +108,7 @@ describe("createEdgeTextEncoder with a table loader (tiny model, onnxruntime-web
       cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
     });
     outDir = mkdtempSync(join(tmpdir(), "edge-table-loader-"));
-    manifest = prepareEdgeModel({ modelDir, outDir, table: "int8" }).manifest;
+    manifest = (await prepareEdgeModel({ modelDir, outDir, table: "int8" })).manifest;
     const [start, end] = [manifest.table.rows - 2, manifest.table.rows - 1];
     ids = [
       [start, 5, 17, end],
