@@ -161,7 +161,7 @@ describe("index + search on the toy videos", () => {
 
   it("stores float16 vectors close to the float32 ones, and refuses to merge them with float32", async () => {
     const half = join(dir, "half");
-    expect((await runCli([...toyArgs(), "--out", half, "--dtype", "float16"])).code).toBe(0);
+    expect((await runCli([...toyArgs(), "--out", half, "--vector-dtype", "float16"])).code).toBe(0);
     const bytes = await readFile(join(half, "vectors.npy"));
     const array = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     expect(array.dtype).toBe("float16");

@@ -10,6 +10,7 @@ import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-
 import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/report.ts";
 import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
 import { aggregationTable, comparisonTable, formatTableText } from "../eval/tables.ts";
+import { parseModelDtype } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
@@ -36,6 +37,7 @@ Options:
   --captions FILE        msvd only: MSVD_test.tsv or AllVideoDescriptions.txt
   --videos DIR           folder holding the videos
   --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, onnx/text_model.onnx, ...)
+  --dtype D              model files to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)
   --sample SPEC          frame sampling: all | fps:N | uniform:N (default all)
   --aggregate LIST       comma list of mean | frame:N (0-based) | kmeans:K; A..B ranges expand,
                          e.g. mean,frame:29,kmeans:2..10 (default mean); may be repeated
@@ -132,6 +134,7 @@ export const command: Command = {
         captions: { type: "string" },
         videos: { type: "string" },
         model: { type: "string" },
+        dtype: { type: "string" },
         sample: { type: "string", default: "all" },
         aggregate: { type: "string", multiple: true },
         out: { type: "string" },
@@ -176,6 +179,8 @@ export const command: Command = {
     const { result, features } = await runEval({
       ...source,
       modelDir: requireOption(values.model, "--model"),
+      modelDtype: parseModelDtype(values.dtype),
+      onModel: (files) => context.stderr.write(`model files: ${files.join(", ")}\n`),
       sampling,
       aggregations,
       cacheDir: values.cache,

@@ -6,6 +6,7 @@ import type { Command, CommandContext } from "../command.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
 import { parseShard } from "../library/shard.ts";
+import { parseModelDtype } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { type IndexSummary, indexLibrary } from "../pipeline/index-library.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
@@ -30,7 +31,9 @@ Options:
   --threads N            ONNX Runtime intra-op threads (default: one per core)
   --batch N              at most N frames per inference call; batches span videos (default 16)
   --decoder KIND         auto | native | wasm (default auto: native ffmpeg when installed)
-  --dtype float32|float16  storage type of vectors (default float32)
+  --dtype D              model files to run: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4, as
+                         Transformers.js names them (text_model_fp16.onnx ...; default fp32)
+  --vector-dtype T       storage type of the index's vectors: float32 | float16 (default float32)
   --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
   --json                 print a JSON summary on stdout
 
@@ -40,6 +43,9 @@ Exit status: 0 all videos indexed, 3 some skipped (listed), 2 bad input.
 function printSummary(summary: IndexSummary, context: CommandContext): void {
   const { videos, seconds } = summary;
   const lines = [
+    `model ${summary.model.id}: ${Object.entries(summary.model.files)
+      .map(([tower, file]) => `${tower} ${file}`)
+      .join(", ")}`,
     `indexed ${videos.indexed}/${videos.total} videos (${videos.resumed} resumed) into ${summary.outDir}: ${summary.vectors} vectors, ${summary.captions.stored} captions`,
     `${summary.frames} frames in ${seconds.total}s (${summary.framesPerSec} frames/s); busy seconds: decode ${seconds.decode}, preprocess ${seconds.preprocess}, embed ${seconds.embed}, write ${seconds.write}`,
   ];
@@ -72,7 +78,8 @@ export const command: Command = {
       threads: { type: "string" },
       batch: { type: "string" },
       decoder: { type: "string", default: "auto" },
-      dtype: { type: "string", default: "float32" },
+      dtype: { type: "string" },
+      "vector-dtype": { type: "string", default: "float32" },
       shard: { type: "string" },
       json: { type: "boolean", default: false },
     });
@@ -93,7 +100,8 @@ export const command: Command = {
         );
     }
     const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
-    const dtype = parseChoiceOption(values.dtype, "--dtype", ["float32", "float16"]);
+    const dtype = parseChoiceOption(values["vector-dtype"], "--vector-dtype", ["float32", "float16"]);
+    const modelDtype = parseModelDtype(values.dtype);
     const threads =
       values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
 
@@ -111,6 +119,7 @@ export const command: Command = {
       batchSize: parseIntegerOption(values.batch, "--batch", 1, 1024, 16),
       decoder,
       dtype,
+      modelDtype,
       shard: values.shard === undefined ? null : parseShard(values.shard),
       onPlan(plan) {
         if (plan.resumed > 0)

@@ -9,6 +9,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   "prepare-edge": async () => (await import("./prepare-edge.ts")).command,
   "eval-features": async () => (await import("./eval-features.ts")).command,
   eval: async () => (await import("./eval.ts")).command,
+  embed: async () => (await import("./embed.ts")).command,
   tokenize: async () => (await import("./tokenize.ts")).command,
   upload: async () => (await import("./upload.ts")).command,
   kit: async () => (await import("./kit.ts")).command,

@@ -8,12 +8,12 @@ import type { Command } from "../command.ts";
 import { rankVideos } from "../index-store/rank.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { scoreIndexRows } from "../index-store/score-rows.ts";
-import { resolveModelDir } from "../model-dir.ts";
+import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { loadTextTower } from "../pipeline/clip-towers.ts";
 
 const usage = `
-Usage: search "text" --index INDEX_DIR [--model DIR] [-k 10] [--aggregation SPEC] [--json]
+Usage: search "text" --index INDEX_DIR [--model DIR] [--dtype D] [-k 10] [--aggregation SPEC] [--json]
 
 Embeds the text with the model's text encoder (it must be the model that built the index) and
 ranks the index's videos by cosine similarity: exact, every vector scored, a video counted by its
@@ -24,6 +24,7 @@ Options:
   --model DIR            CLIP model directory of the index (default: models/<model id of the index>)
   -k N                   number of videos (default 10)
   --aggregation SPEC     score only this stored aggregation (e.g. mean, kmeans:4)
+  --dtype D              text model file to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)
   --device cpu|cuda      execution provider (default cpu)
   --json                 print the hits as JSON on stdout
 `;
@@ -55,6 +56,7 @@ export const command: Command = {
       k: { type: "string", short: "k" },
       aggregation: { type: "string" },
       device: { type: "string" },
+      dtype: { type: "string" },
       json: { type: "boolean", default: false },
     });
     if (positionals.length !== 1 || positionals[0].trim() === "")
@@ -67,7 +69,9 @@ export const command: Command = {
     const index = await readIndex(requireOption(values.index, "--index"), { captions: false });
     const model = resolveModelDir(values.model ?? defaultModelDir(index.manifest.model.id), {
       towers: ["text"],
+      dtype: parseModelDtype(values.dtype),
     });
+    const textModel = describeTowerFile(towerFile(model, "text"));
     assertSameModel(index.manifest.model, { id: model.id, dimension: model.config.projectionDim });
     const text = await loadTextTower(model, { device: parseExecutionProvider(values.device) });
     let query: Float32Array;
@@ -90,10 +94,11 @@ export const command: Command = {
     });
     if (values.json) {
       context.stdout.write(
-        `${JSON.stringify({ query: positionals[0], model: index.manifest.model, hits }, null, 2)}\n`,
+        `${JSON.stringify({ query: positionals[0], model: index.manifest.model, textModel, hits }, null, 2)}\n`,
       );
       return 0;
     }
+    context.stderr.write(`text model: ${textModel}\n`);
     for (const hit of hits) {
       const moment = hit.moment
         ? `  best moment ${formatTime(hit.moment.startSec)}-${formatTime(hit.moment.endSec)}`

@@ -2,12 +2,12 @@
 // given as arguments or read one per line from stdin.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { InputError } from "../../shared/errors.ts";
 import { parseClipConfig } from "../../shared/model/clip-config.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { parseCommandArgs } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
+import type { Command } from "../command.ts";
+import { textsFrom } from "../text-input.ts";
 
 const USAGE = `
 Usage: npm run cli -- tokenize (--vocab DIR | --model DIR) [TEXT...]
@@ -60,16 +60,6 @@ async function loadTokenizerDir(dir: string, flag: string, useConfig = false): P
   return ClipTokenizer.fromFiles(vocab, merges, { contextLength });
 }
 
-/** Yields stdin's lines (without line ends); a final newline does not add an empty text. */
-async function* stdinLines(context: CommandContext): AsyncIterable<string> {
-  if (context.stdin.isTTY) context.stderr.write("reading texts from stdin, one per line (Ctrl-D ends)\n");
-  yield* createInterface({ input: context.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-}
-
-async function* fromArray(texts: string[]): AsyncIterable<string> {
-  yield* texts;
-}
-
 export const command: Command = {
   name: "tokenize",
   summary: "print CLIP token ids of texts (arguments or stdin lines) as JSON arrays",
@@ -91,7 +81,7 @@ export const command: Command = {
         ? await loadTokenizerDir(values.vocab, "--vocab")
         : await loadTokenizerDir(values.model!, "--model", true);
 
-    const texts = positionals.length > 0 ? fromArray(positionals) : stdinLines(context);
+    const texts = textsFrom(positionals, context);
     let index = 0;
     for await (const text of texts) {
       index++;

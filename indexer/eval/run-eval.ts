@@ -5,7 +5,7 @@ import type { DatasetAnnotations } from "../../shared/datasets/annotations.ts";
 import { InputError } from "../../shared/errors.ts";
 import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { type DecoderChoice, resolveDecoder } from "../decode/decode-video.ts";
-import { resolveModelDir, visionModelStamp } from "../model-dir.ts";
+import { describeTowerFile, type ModelDtype, resolveModelDir, visionModelStamp } from "../model-dir.ts";
 import { loadImageTower, type RuntimeOptions } from "../pipeline/clip-towers.ts";
 import { createFrameSource } from "../pipeline/frame-source.ts";
 import type { PipelineEvent } from "../pipeline/index-pipeline.ts";
@@ -43,6 +43,8 @@ export async function scanDataset(source: DatasetSource): Promise<DatasetScan> {
 
 export interface EvalOptions extends DatasetSource {
   modelDir: string;
+  /** Which model files to run (default fp32). */
+  modelDtype?: ModelDtype;
   /** Canonical sampling spelling, e.g. "all" or "fps:1". */
   sampling: string;
   aggregations: Aggregation[];
@@ -51,6 +53,8 @@ export interface EvalOptions extends DatasetSource {
   runtime: RuntimeOptions;
   batchSize: number;
   decoder: DecoderChoice;
+  /** Called with the files that will run ("onnx/vision_model.onnx (fp32)", ...). */
+  onModel?(files: string[]): void;
   /** Called once the work is known. */
   onPlan?(plan: { videos: number; cached: number; toEmbed: number; cacheDir: string }): void;
   /** Pipeline events while frames are embedded (progress). */
@@ -150,7 +154,8 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   if (options.aggregations.length === 0)
     throw new InputError("bad_aggregation", "give at least one --aggregate");
   const { annotations, found } = await scanDataset(options);
-  const model = resolveModelDir(options.modelDir);
+  const model = resolveModelDir(options.modelDir, { dtype: options.modelDtype });
+  options.onModel?.(Object.values(model.models).map(describeTowerFile));
   const dimension = model.config.projectionDim;
   const decoder = resolveDecoder(options.decoder);
   const cache = await FrameCache.open(options.cacheDir, {

@@ -13,7 +13,7 @@ import { assertReplaceable, writeIndexAtomically } from "../index-store/writer.t
 import { discoverVideos } from "../library/discover.ts";
 import { applyManifest, readManifestFile } from "../library/manifest-file.ts";
 import { inShard, type Shard } from "../library/shard.ts";
-import { resolveModelDir, visionModelStamp } from "../model-dir.ts";
+import { describeTowerFile, type ModelDtype, resolveModelDir, visionModelStamp } from "../model-dir.ts";
 import { loadImageTower, loadTextTower, type RuntimeOptions } from "./clip-towers.ts";
 import { createFrameSource, type DecoderChoice } from "./frame-source.ts";
 import { type PipelineEvent, type PipelineJob, runIndexPipeline } from "./index-pipeline.ts";
@@ -34,7 +34,10 @@ export interface IndexLibraryOptions {
   runtime: RuntimeOptions;
   batchSize: number;
   decoder: DecoderChoice;
+  /** Storage type of the index's vectors. */
   dtype: VectorDtype;
+  /** Which model files to run (default fp32). */
+  modelDtype?: ModelDtype;
   shard: Shard | null;
   onEvent?(event: PipelineEvent): void;
   /** Called once the work is known: videos to process now and videos resumed from the journal. */
@@ -44,7 +47,8 @@ export interface IndexLibraryOptions {
 /** The run's outcome, printed by the command (and with --json, as is). */
 export interface IndexSummary {
   outDir: string;
-  model: { id: string; dimension: number };
+  /** The model, and the file run for each tower ("onnx/vision_model.onnx (fp32)"). */
+  model: { id: string; dimension: number; files: Record<string, string> };
   videos: { total: number; indexed: number; resumed: number; skipped: number };
   skipped: { id: string; path: string; reason: string }[];
   vectors: number;
@@ -87,6 +91,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
 
   const model = resolveModelDir(options.modelDir, {
     towers: captionEntries.length > 0 ? ["vision", "text"] : ["vision"],
+    dtype: options.modelDtype,
   });
   const dimension = model.config.projectionDim;
   // Everything that changes a video's vectors; anything else (dtype, batch, threads) may differ on resume.
@@ -207,7 +212,11 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   };
   return {
     outDir,
-    model: { id: model.id, dimension },
+    model: {
+      id: model.id,
+      dimension,
+      files: Object.fromEntries(Object.values(model.models).map((file) => [file.tower, describeTowerFile(file)])),
+    },
     videos: {
       total: catalog.length,
       indexed: results.size,

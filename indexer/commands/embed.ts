@@ -1,0 +1,177 @@
+// `embed`: the inference stage on its own (as clip-retrieval's): texts, images or one video in, one JSON
+// object per line out, from the same encoders `index`, `search` and the Worker use.
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
+import { InputError } from "../../shared/errors.ts";
+import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
+import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
+import type { Command, CommandContext } from "../command.ts";
+import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
+import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { loadEdgeTextEncoder, readEdgeManifest } from "../edge/load-edge-encoder.ts";
+import { embedImageFile } from "../embed/embed-images.ts";
+import { embedVideoFile } from "../embed/embed-video.ts";
+import { describeTowerFile, parseModelDtype } from "../model-dir.ts";
+import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../onnx-runtime.ts";
+import { webOrt } from "../onnx-runtime-web.ts";
+import { textsFrom } from "../text-input.ts";
+
+const usage = `
+Usage: npm run cli -- embed text  (--model DIR [--dtype D] | --edge EDGE_DIR) [TEXT...]
+       npm run cli -- embed image --model DIR [--dtype D] FILE...
+       npm run cli -- embed video --model DIR [--dtype D] FILE [--sample S] [--aggregate A]...
+
+Prints one JSON object per line on stdout; embeddings are L2-normalized float arrays.
+  text    {"text", "ids", "embedding"}: ids with <|startoftext|> and <|endoftext|>, cut to the context
+          length. With no TEXT, one text per stdin line. --edge EDGE_DIR encodes with a prepare-edge
+          directory through onnxruntime-web, the code path the Worker runs (--model is then not needed).
+  image   {"file", "embedding"} per FILE: an image file (PNG, JPEG, ...: decoded by ffmpeg, preprocessed as
+          the model's preprocessor_config.json says) or a .npy CLIP input tensor [3, S, S] float32 fed as is.
+  video   {"file", "frame", "timeSec", "embedding"} per sampled frame, then {"file", "aggregate", "embeddings"}
+          per --aggregate: the vectors \`index\` stores for this video (k-means seeded by --id as index does).
+
+Options:
+  --model DIR         CLIP model directory
+  --dtype D           model files: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4 (default fp32)
+  --edge EDGE_DIR     (text) prepared edge encoder directory (prepare-edge)
+  --sample SPEC       (video) all | fps:N | uniform:N | frames:i,j (default fps:1, as index)
+  --aggregate SPEC    (video) mean | frame:N | kmeans:K; repeat for several (default mean)
+  --id ID             (video) the video's index id, seeding k-means (default: the file name)
+  --decoder KIND      (image, video) auto | native | wasm (default auto)
+  --device cpu|cuda   execution provider (default cpu)
+`;
+
+const KINDS = ["text", "image", "video"] as const;
+
+function line(context: CommandContext, value: unknown): void {
+  context.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+const vector = (v: Float32Array): number[] => Array.from(v);
+
+/** Texts in batches of this many, so stdin streams through with bounded memory. */
+const TEXT_BATCH = 64;
+
+async function embedTexts(
+  values: { model?: string; edge?: string; dtype?: string; device?: string },
+  positionals: string[],
+  context: CommandContext,
+): Promise<void> {
+  if (values.edge === undefined && values.model === undefined)
+    throw new InputError("bad_arguments", "embed text needs --model DIR or --edge EDGE_DIR");
+  let tokenizer: ClipTokenizer;
+  let encodeIds: (ids: number[][]) => Promise<Float32Array[]>;
+  let release: () => Promise<void>;
+  if (values.edge !== undefined) {
+    const manifest = readEdgeManifest(values.edge);
+    tokenizer = ClipTokenizer.fromFiles(
+      readFileSync(join(values.edge, manifest.tokenizer.vocab), "utf8"),
+      readFileSync(join(values.edge, manifest.tokenizer.merges), "utf8"),
+      { contextLength: manifest.tokenizer.contextLength },
+    );
+    const encoder = await loadEdgeTextEncoder(webOrt, values.edge);
+    context.stderr.write(
+      `text encoder: edge ${values.edge} (${manifest.graph.quantization}, onnxruntime-web)\n`,
+    );
+    encodeIds = (ids) => encoder.encodeIds(ids);
+    release = () => encoder.release();
+  } else {
+    const loaded = await loadTextEncoder(requireOption(values.model, "--model"), {
+      dtype: parseModelDtype(values.dtype),
+      executionProvider: parseExecutionProvider(values.device),
+    });
+    context.stderr.write(`text encoder: ${describeTowerFile(loaded.file)}\n`);
+    tokenizer = loaded.tokenizer;
+    encodeIds = (ids) => loaded.encoder.encodeIds(ids);
+    release = () => loaded.encoder.release();
+  }
+  try {
+    let batch: string[] = [];
+    const flush = async () => {
+      const ids = batch.map((text) => tokenizer.encode(text).ids);
+      const vectors = await encodeIds(ids);
+      batch.forEach((text, i) => line(context, { text, ids: ids[i], embedding: vector(vectors[i]) }));
+      batch = [];
+    };
+    for await (const text of textsFrom(positionals, context)) {
+      batch.push(text);
+      if (batch.length >= TEXT_BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+  } finally {
+    await release();
+  }
+}
+
+export const command: Command = {
+  name: "embed",
+  summary: "print CLIP embeddings of texts, images or a video's frames as JSON lines",
+  usage,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, {
+      model: { type: "string" },
+      dtype: { type: "string" },
+      edge: { type: "string" },
+      sample: { type: "string", default: "fps:1" },
+      aggregate: { type: "string", multiple: true },
+      id: { type: "string" },
+      decoder: { type: "string", default: "auto" },
+      device: { type: "string" },
+    });
+    const [kindText, ...rest] = positionals;
+    if (kindText === undefined)
+      throw new InputError("bad_arguments", "say what to embed: embed text|image|video ... (see --help)");
+    const kind = parseChoiceOption(kindText, "embed", KINDS);
+    if (kind === "text") {
+      await embedTexts(values, rest, context);
+      return 0;
+    }
+    if (values.edge !== undefined)
+      throw new InputError("bad_arguments", "--edge is a text encoder; embed image and video need --model");
+    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
+    if (rest.length === 0) throw new InputError("bad_arguments", `embed ${kind} needs at least one FILE`);
+    if (kind === "video" && rest.length !== 1)
+      throw new InputError("bad_arguments", "embed video takes one FILE (run it once per video)");
+    const sampling = formatSampling(parseSampling(values.sample));
+    const aggregations = (values.aggregate ?? ["mean"]).map(parseAggregation);
+    const { model, file, encoder } = await loadImageEncoder(requireOption(values.model, "--model"), {
+      dtype: parseModelDtype(values.dtype),
+      executionProvider: parseExecutionProvider(values.device),
+    });
+    context.stderr.write(`image encoder: ${describeTowerFile(file)}\n`);
+    try {
+      if (kind === "image") {
+        for (const path of rest)
+          line(context, {
+            file: path,
+            embedding: vector(await embedImageFile(path, model, encoder, decoder)),
+          });
+        return 0;
+      }
+      const [path] = rest;
+      const result = await embedVideoFile(path, model, encoder, {
+        sampling,
+        aggregations,
+        id: values.id ?? basename(path),
+        decoder,
+      });
+      for (const frame of result.frames)
+        line(context, {
+          file: path,
+          frame: frame.index,
+          timeSec: frame.timestampSec,
+          embedding: vector(frame.embedding),
+        });
+      for (const { aggregation, embeddings } of result.aggregates)
+        line(context, {
+          file: path,
+          aggregate: formatAggregation(aggregation),
+          embeddings: embeddings.map(vector),
+        });
+      return 0;
+    } finally {
+      await encoder.release();
+    }
+  },
+};

@@ -1,0 +1,68 @@
+// One video through the indexer's own stages, without an index: sampled frames -> image embeddings -> the
+// aggregated vectors `index` would store for it (same preprocessing, batching and k-means seed).
+import { type Aggregation, aggregateFrames } from "../../shared/aggregate.ts";
+import { preprocessFrame } from "../../shared/image/preprocess.ts";
+import type { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
+import { type DecoderChoice, decodeVideoFrames } from "../decode/decode-video.ts";
+import { parseSampling } from "../decode/sampling.ts";
+import type { ModelDirectory } from "../model-dir.ts";
+import { kmeansSeed } from "../pipeline/video-vectors.ts";
+
+export interface VideoEmbedding {
+  /** Every sampled frame: 0-based decode index, timestamp and Float32Array(d), L2-normalized. */
+  frames: { index: number; timestampSec: number; embedding: Float32Array }[];
+  /** One entry per aggregation, in the order given: its vectors (1 for mean/frame, up to k for kmeans). */
+  aggregates: { aggregation: Aggregation; embeddings: Float32Array[] }[];
+}
+
+export interface EmbedVideoOptions {
+  /** Frame sampling spelling ("fps:1", "uniform:8", "all"). */
+  sampling: string;
+  aggregations: Aggregation[];
+  /** Seeds k-means as `index` does for a video of this id. */
+  id: string;
+  decoder?: DecoderChoice;
+  /** Frames per encoder run (default 16). */
+  batchSize?: number;
+}
+
+/** Decodes, embeds and aggregates `path`. Throws InputError for an undecodable file. */
+export async function embedVideoFile(
+  path: string,
+  model: ModelDirectory,
+  encoder: ClipImageEncoder,
+  options: EmbedVideoOptions,
+): Promise<VideoEmbedding> {
+  const { resizeShortestEdge, cropSize, mean, std } = model.config;
+  const config = { shortestEdge: resizeShortestEdge, cropSize, mean, std };
+  const batchSize = options.batchSize ?? 16;
+  const frames: VideoEmbedding["frames"] = [];
+  let pending: { index: number; timestampSec: number; pixels: Float32Array }[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const pixels = new Float32Array(pending.length * encoder.imageLength);
+    pending.forEach((frame, i) => pixels.set(frame.pixels, i * encoder.imageLength));
+    const vectors = await encoder.encode(pixels, pending.length);
+    pending.forEach(({ index, timestampSec }, i) =>
+      frames.push({ index, timestampSec, embedding: vectors[i] }),
+    );
+    pending = [];
+  };
+  const sampling = parseSampling(options.sampling);
+  for await (const frame of decodeVideoFrames(path, { sampling, decoder: options.decoder })) {
+    pending.push({
+      index: frame.index,
+      timestampSec: frame.timestampSec,
+      pixels: preprocessFrame(frame.rgb, frame.width, frame.height, config),
+    });
+    if (pending.length >= batchSize) await flush();
+  }
+  await flush();
+  const vectors = frames.map((frame) => frame.embedding);
+  const seed = kmeansSeed(options.id);
+  const aggregates = options.aggregations.map((aggregation) => ({
+    aggregation,
+    embeddings: aggregateFrames(aggregation, vectors, seed),
+  }));
+  return { frames, aggregates };
+}
