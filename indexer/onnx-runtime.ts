@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { InputError } from "../shared/errors.ts";
+import { checkPoolingToken } from "../shared/model/clip-config.ts";
 import { ClipImageEncoder } from "../shared/model/image-encoder.ts";
 import type { OrtNamespace, OrtSession } from "../shared/model/ort-types.ts";
 import { ClipTextEncoder } from "../shared/model/text-encoder.ts";
@@ -141,6 +142,7 @@ export async function loadTextEncoder(
     readFileSync(dir.mergesPath, "utf8"),
     { contextLength: dir.config.contextLength },
   );
+  checkPoolingToken(dir.config, tokenizer.endToken);
   const session = await createTowerSession(file, options);
   const encoder = new ClipTextEncoder(nodeOrt, session, tokenizer, {
     dimension: dir.config.projectionDim,

@@ -1,6 +1,6 @@
 // config.json + preprocessor_config.json parsing: both preprocessor layouts, defaults, and clear errors.
 import { describe, expect, it } from "vitest";
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, parseClipConfig } from "./clip-config.ts";
+import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, checkPoolingToken, parseClipConfig } from "./clip-config.ts";
 
 const B32_CONFIG = {
   _name_or_path: "openai/clip-vit-base-patch32",
@@ -72,5 +72,24 @@ describe("parseClipConfig", () => {
     [{}, { image_std: [1, 0, 1] }, /image_std must be positive/],
   ])("rejects %j / %j", (config, preprocessor, message) => {
     expect(() => parseClipConfig(config, preprocessor)).toThrow(message);
+  });
+});
+
+describe("checkPoolingToken", () => {
+  const withEos = (eos: number | undefined) =>
+    parseClipConfig({ ...B32_CONFIG, text_config: { ...B32_CONFIG.text_config, eos_token_id: eos } });
+  it.each([
+    ["absent", undefined],
+    ["openai's legacy 2 (argmax pooling)", 2],
+    ["LAION's <|endoftext|> 49407", 49407],
+  ])("accepts eos_token_id %s", (_name, eos) => {
+    expect(() => checkPoolingToken(withEos(eos), 49407)).not.toThrow();
+  });
+
+  it("refuses an eos id the tokenizer never ends with, naming both", () => {
+    expect(() => checkPoolingToken(withEos(49406), 49407)).toThrow(
+      /eos_token_id 49406 is neither 2 \(pool at argmax\) nor the tokenizer's <\|endoftext\|> id 49407/,
+    );
+    expect(() => withEos(-1)).toThrow(/eos_token_id must be a non-negative integer/);
   });
 });

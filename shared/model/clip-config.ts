@@ -18,6 +18,11 @@ export interface ClipModelConfig {
   contextLength: number;
   /** Vocabulary size of the text tower (text_config.vocab_size), when given. */
   vocabSize?: number;
+  /**
+   * text_config.eos_token_id when given: 2 in openai's configs (transformers then pools at argmax(input_ids)),
+   * the tokenizer's <|endoftext|> (49407) in LAION's (pooled at its first occurrence). See checkPoolingToken.
+   */
+  eosTokenId?: number;
   /** Input side of the vision tower in pixels (vision_config.image_size). */
   imageSize: number;
   /** Shorter side after resizing, in pixels (preprocessor `size` / `shortest_edge`). */
@@ -46,6 +51,28 @@ function positiveInt(file: string, field: string, value: unknown, fallback: numb
   }
   if (!Number.isInteger(value) || (value as number) <= 0) fail(file, `${field} must be a positive integer`);
   return value as number;
+}
+
+function nonNegativeInt(file: string, field: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 0)
+    fail(file, `${field} must be a non-negative integer`);
+  return value as number;
+}
+
+/** transformers' legacy eos id of openai's CLIP configs: the text model then pools at argmax(input_ids). */
+export const LEGACY_EOS_TOKEN_ID = 2;
+
+/**
+ * Throws InputError unless the model pools the text at the tokenizer's end token: either by argmax (legacy
+ * eos id 2; <|endoftext|> is the highest id) or at the first eos_token_id, which must then be <|endoftext|>.
+ */
+export function checkPoolingToken(config: ClipModelConfig, endToken: number): void {
+  const eos = config.eosTokenId;
+  if (eos === undefined || eos === LEGACY_EOS_TOKEN_ID || eos === endToken) return;
+  fail(
+    "config.json",
+    `text_config.eos_token_id ${eos} is neither 2 (pool at argmax) nor the tokenizer's <|endoftext|> id ${endToken}: the text model would pool at a token the tokenizer never ends with; check that vocab.json belongs to this model`,
+  );
 }
 
 /** A size field: a number, {shortest_edge}, or {height, width} (square expected). */
@@ -104,6 +131,10 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
     text.vocab_size === undefined
       ? undefined
       : positiveInt("config.json", "text_config.vocab_size", text.vocab_size, 0);
+  const eosTokenId =
+    text.eos_token_id === undefined || text.eos_token_id === null
+      ? undefined
+      : nonNegativeInt("config.json", "text_config.eos_token_id", text.eos_token_id);
   const imageSize = positiveInt(
     "config.json",
     "vision_config.image_size",
@@ -124,5 +155,16 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
     typeof config._name_or_path === "string" && config._name_or_path !== ""
       ? config._name_or_path
       : undefined;
-  return { id, projectionDim, contextLength, vocabSize, imageSize, resizeShortestEdge, cropSize, mean, std };
+  return {
+    id,
+    projectionDim,
+    contextLength,
+    vocabSize,
+    eosTokenId,
+    imageSize,
+    resizeShortestEdge,
+    cropSize,
+    mean,
+    std,
+  };
 }
