@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeQuantizedTower } from "../indexer/edge/quantize-tower.ts";
 import { resolveModelDir } from "../indexer/model-dir.ts";
 import { onnx } from "../indexer/onnx/proto.ts";
 import { npyToFloat32, parseNpy } from "../shared/npy.ts";
@@ -224,6 +225,42 @@ describe.skipIf(!hasSharedData)("upstream-made CLIP exports (../shared/models)",
       expect(min).toBeGreaterThanOrEqual(0.99);
     },
   );
+
+  it("--dtype q8 runs *_quantized.onnx towers (int8 in ONNX Runtime's dynamic layout) close to PyTorch", async () => {
+    const dir = join(work, "q8");
+    mkdirSync(join(dir, "onnx"), { recursive: true });
+    for (const file of ["config.json", "vocab.json", "merges.txt", "preprocessor_config.json"])
+      copyFileSync(join(exportDir("hf-tiny-clip"), file), join(dir, file));
+    for (const tower of ["text_model", "vision_model"])
+      writeQuantizedTower(
+        join(exportDir("hf-tiny-clip"), "onnx", `${tower}.onnx`),
+        join(dir, "onnx", `${tower}_quantized.onnx`),
+      );
+    const texts = reference.texts.map((t) => t.text);
+    const text = await runCli(["embed", "text", "--model", dir, "--dtype", "q8", ...texts]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toContain("onnx/text_model_quantized.onnx (q8)");
+    const textCosines = jsonLines<EmbedLine>(text.stdout).map((line, i) =>
+      cosine(Float32Array.from(line.embedding), Float32Array.from(reference.texts[i].text_embeds)),
+    );
+    const image = await runCli([
+      "embed",
+      "image",
+      "--model",
+      dir,
+      "--dtype",
+      "q8",
+      ...reference.images.map((i) => i.npy),
+    ]);
+    expect(image.code, image.stderr).toBe(0);
+    const imageCosines = jsonLines<EmbedLine>(image.stdout).map((line, i) =>
+      cosine(Float32Array.from(line.embedding), Float32Array.from(reference.images[i].image_embeds)),
+    );
+    console.log(
+      `[hf-exports] q8 towers vs PyTorch: text min cosine ${Math.min(...textCosines).toFixed(5)}, image min cosine ${Math.min(...imageCosines).toFixed(5)}`,
+    );
+    expect(Math.min(...textCosines, ...imageCosines)).toBeGreaterThanOrEqual(0.99);
+  });
 
   it("prepare-edge refuses below its cosine floor and leaves --out as it was", async () => {
     const edge = join(work, "edge-floor");
