@@ -1,10 +1,11 @@
 // Bench fixtures, generated once into gitignored folders and reused: the random ViT-B/32 model directory,
 // its prepared (int8 edge) text encoder, a synthetic flat index of N videos, and the caption sentences.
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
 import { prepareEdgeModel } from "../../indexer/edge/prepare-edge-model.ts";
+import { writeQuantizedTower } from "../../indexer/edge/quantize-tower.ts";
 import { writeIndexAtomically } from "../../indexer/index-store/writer.ts";
 import { ensureRandomModel } from "../../indexer/kit/random-cache.ts";
 import { resolveModelDir } from "../../indexer/model-dir.ts";
@@ -53,6 +54,25 @@ export async function benchEdgeDir(modelDir: string): Promise<string> {
   }
   await prepareEdgeModel({ modelDir, outDir: dir, table: "int8", matmul: "integer" });
   return dir;
+}
+
+/**
+ * `modelDir` as Transformers.js's q8 slot expects it: `<BENCH_DATA>/tjs-q8-<id>/model/` with config.json and
+ * onnx/text_model_quantized.onnx (int8 by our quantize-tower.ts: Python's onnxruntime.quantization, which the
+ * conversion script uses, cannot be installed here). Returns [parent, name] for from_pretrained.
+ */
+export function benchQ8ModelDir(modelDir: string): [string, string] {
+  const parent = join(BENCH_DATA, `tjs-q8-${benchModelId(modelDir)}`);
+  const dir = join(parent, "model");
+  const file = join(dir, "onnx", "text_model_quantized.onnx");
+  if (!existsSync(file)) {
+    mkdirSync(join(dir, "onnx"), { recursive: true });
+    copyFileSync(join(modelDir, "config.json"), join(dir, "config.json"));
+    const source = resolveModelDir(modelDir, { towers: ["text"] }).models.text!.path;
+    writeQuantizedTower(source, `${file}.partial.onnx`);
+    renameSync(`${file}.partial.onnx`, file);
+  }
+  return [parent, "model"];
 }
 
 /** A synthetic flat index of `videos` videos (one mean vector each, float16) for `modelId`, written once. */

@@ -69,6 +69,14 @@ export function computeGoals(sections: {
       "textEncoder.latency: p50 onnxruntime-node fp32 unpadded / transformers.js fp32 unpadded",
     ),
     goal(
+      "our Worker query encoding (int8 edge, onnxruntime-web) vs Transformers.js in WASM (its default q8)",
+      ratio(p50(TEXT_VARIANTS.webInt8), p50(TEXT_VARIANTS.transformersJsWasm)),
+      "<=",
+      1,
+      "ratio of p50",
+      `textEncoder.latency: p50 onnxruntime-web(node) int8-edge / transformers.js(web build) q8 wasm; cosine to fp32: ours min ${text?.cosineWebInt8VsFp32.min}, theirs min ${text?.cosineTransformersJsQ8VsFp32?.min}`,
+    ),
+    goal(
       "indexing pipeline efficiency",
       indexing?.minEfficiency,
       ">=",

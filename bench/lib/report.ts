@@ -98,7 +98,7 @@ export function formatReport(r: {
       `### 2. Text encoder, batch 1, ${t.queries.count} queries (mean ${t.queries.meanTokens} tokens), ms per query\n${table(
         ["variant", "p50", "p95", "runs", "of MatMul peak (fp32)"],
         rows,
-      )}\ncosine int8-edge vs fp32: mean ${t.cosineInt8VsFp32.mean}, min ${t.cosineInt8VsFp32.min}; Transformers.js vs ours: ${t.cosineTransformersJsVsOurs ? `mean ${t.cosineTransformersJsVsOurs.mean}` : "-"}\n`,
+      )}\ncosine int8-edge vs fp32: mean ${t.cosineInt8VsFp32.mean}, min ${t.cosineInt8VsFp32.min}; Transformers.js vs ours: ${t.cosineTransformersJsVsOurs ? `mean ${t.cosineTransformersJsVsOurs.mean}` : "-"}\ncosine to fp32 in WASM: ours (int8 edge) min ${t.cosineWebInt8VsFp32.min} mean ${t.cosineWebInt8VsFp32.mean}; Transformers.js q8 ${t.cosineTransformersJsQ8VsFp32 ? `min ${t.cosineTransformersJsQ8VsFp32.min} mean ${t.cosineTransformersJsQ8VsFp32.mean} (defaults chosen: ${t.transformersJsWasm?.dtype}/${t.transformersJsWasm?.device}; q8 file: ${t.transformersJsWasm?.q8File})` : "-"}\n`,
     );
   } else if (s2) out.push(s2);
 

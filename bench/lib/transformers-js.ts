@@ -34,12 +34,18 @@ export async function loadTransformersTextModel(
     device: "cpu",
     session_options: { intraOpNumThreads: 1, interOpNumThreads: 1 },
   });
+  // Hugging Face's tower exports have no attention_mask input (Transformers.js warns about extra inputs).
+  const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions;
+  const wantsMask = Object.values(sessions).some((session) => session.inputNames.includes("attention_mask"));
   return {
     async encodeIds(ids) {
       const dims = [1, ids.length];
-      const inputIds = new Tensor("int64", BigInt64Array.from(ids, BigInt), dims);
-      const mask = new Tensor("int64", new BigInt64Array(ids.length).fill(1n), dims);
-      const { text_embeds } = await model({ input_ids: inputIds, attention_mask: mask });
+      const inputs: Record<string, InstanceType<typeof Tensor>> = {
+        input_ids: new Tensor("int64", BigInt64Array.from(ids, BigInt), dims),
+      };
+      if (wantsMask)
+        inputs.attention_mask = new Tensor("int64", new BigInt64Array(ids.length).fill(1n), dims);
+      const { text_embeds } = await model(inputs);
       return text_embeds.data as Float32Array;
     },
     async dispose() {

@@ -8,11 +8,12 @@ import { resolveModelDir } from "../../indexer/model-dir.ts";
 import { loadTextEncoder, nodeOrt } from "../../indexer/onnx-runtime.ts";
 import { ClipTextEncoder } from "../../shared/model/text-encoder.ts";
 import { cosine, l2Normalize } from "../../shared/vectors.ts";
-import { benchEdgeDir, benchSentences } from "../lib/fixtures.ts";
+import { benchEdgeDir, benchQ8ModelDir, benchSentences } from "../lib/fixtures.ts";
 import { webOrt } from "../lib/ort-web-node.ts";
 import type { BenchContext } from "../lib/section.ts";
 import { interleave, round, type Summary, summarize } from "../lib/stats.ts";
 import { loadTransformersTextModel } from "../lib/transformers-js.ts";
+import { loadTransformersWebTextModel, type WebTextModel } from "../lib/transformers-js-web.ts";
 
 /** Variant names, "<runtime> <weights> <padding>". */
 export const TEXT_VARIANTS = {
@@ -23,6 +24,7 @@ export const TEXT_VARIANTS = {
   webFp32Pad77: "onnxruntime-web(node) fp32 padded-77",
   webInt8: "onnxruntime-web(node) int8-edge unpadded",
   transformersJs: "transformers.js fp32 unpadded",
+  transformersJsWasm: "transformers.js(web build) q8 wasm unpadded (its defaults)",
 } as const;
 
 export interface TextEncoderFigures {
@@ -33,6 +35,11 @@ export interface TextEncoderFigures {
   cosineInt8VsFp32: { mean: number; min: number; runs: number };
   /** Cosine of Transformers.js's vectors to ours (fp32): ~1 means the same computation. */
   cosineTransformersJsVsOurs: { mean: number; min: number; runs: number } | null;
+  /** Cosine to fp32 of our Worker path (int8 edge in onnxruntime-web) and of Transformers.js's q8 in WASM. */
+  cosineWebInt8VsFp32: { mean: number; min: number; runs: number };
+  cosineTransformersJsQ8VsFp32: { mean: number; min: number; runs: number } | null;
+  /** What Transformers.js's browser build chose by default, and where its q8 file came from. */
+  transformersJsWasm: { dtype: string; device: string; q8File: string } | null;
   skipped: Record<string, string>;
 }
 
@@ -75,6 +82,14 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
     },
   );
   const webInt8 = await loadEdgeTextEncoder(webOrt, edgeDir);
+  let transformersWasm: WebTextModel | undefined;
+  try {
+    const [parent, name] = benchQ8ModelDir(context.modelDir);
+    transformersWasm = await loadTransformersWebTextModel(parent, name);
+  } catch (error) {
+    skipped[TEXT_VARIANTS.transformersJsWasm] =
+      `Transformers.js (browser build) could not load the q8 model: ${(error as Error).message}`;
+  }
   let transformers: Awaited<ReturnType<typeof loadTransformersTextModel>> | undefined;
   try {
     transformers = await loadTransformersTextModel(dirname(model.dir), basename(model.dir));
@@ -86,6 +101,8 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
   const fp32Vectors: Float32Array[] = [];
   const int8Vectors: Float32Array[] = [];
   const theirVectors: Float32Array[] = [];
+  const webInt8Vectors: Float32Array[] = [];
+  const theirQ8Vectors: Float32Array[] = [];
   const variants: { name: string; run: (row: number[], i: number) => Promise<unknown> }[] = [
     {
       name: TEXT_VARIANTS.nodeFp32,
@@ -105,8 +122,22 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
     },
     { name: TEXT_VARIANTS.webFp32, run: (row: number[]) => web.encodeIds([row]) },
     { name: TEXT_VARIANTS.webFp32Pad77, run: (row: number[]) => web.encodeIds([row], { padTo: 77 }) },
-    { name: TEXT_VARIANTS.webInt8, run: (row: number[]) => webInt8.encodeIds([row]) },
+    {
+      name: TEXT_VARIANTS.webInt8,
+      run: async (row: number[], i: number) => {
+        webInt8Vectors[i] = (await webInt8.encodeIds([row]))[0];
+      },
+    },
   ];
+  if (transformersWasm) {
+    const t = transformersWasm;
+    variants.push({
+      name: TEXT_VARIANTS.transformersJsWasm,
+      run: async (row: number[], i: number) => {
+        theirQ8Vectors[i] = l2Normalize(await t.encodeIds(row));
+      },
+    });
+  }
   if (transformers) {
     const t = transformers;
     variants.push({
@@ -129,6 +160,7 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
     web.release(),
     webInt8.release(),
     transformers?.dispose(),
+    transformersWasm?.dispose(),
   ]);
   const lengths = ids.map((row) => row.length);
   return {
@@ -142,6 +174,16 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
     cosineInt8VsFp32: cosineStats(fp32Vectors.map((v, i) => [v, int8Vectors[i]])),
     cosineTransformersJsVsOurs: transformers
       ? cosineStats(fp32Vectors.map((v, i) => [v, theirVectors[i]]))
+      : null,
+    cosineWebInt8VsFp32: cosineStats(fp32Vectors.map((v, i) => [v, webInt8Vectors[i]])),
+    cosineTransformersJsQ8VsFp32: transformersWasm
+      ? cosineStats(fp32Vectors.map((v, i) => [v, theirQ8Vectors[i]]))
+      : null,
+    transformersJsWasm: transformersWasm
+      ? {
+          ...transformersWasm.config,
+          q8File: "ours (indexer/edge/quantize-tower.ts), not the conversion script's",
+        }
       : null,
     skipped,
   };

@@ -83,10 +83,13 @@ export function quantizeTowerQ8(loaded: LoadedOnnxModel): TowerQuantizeSummary {
   return { matmuls: summary.matmuls, gathers, bytesBefore, bytesAfter };
 }
 
-/** Reads the tower at `sourcePath`, quantizes it (quantizeTowerQ8) and writes it to `outPath` (+ `_data`). */
+/**
+ * Reads the tower at `sourcePath`, quantizes it (quantizeTowerQ8) and writes it to `outPath` as one file (as
+ * Transformers.js' q8 files are: an int8 tower stays far below protobuf's 2 GiB).
+ */
 export function writeQuantizedTower(sourcePath: string, outPath: string): TowerQuantizeSummary {
   const loaded = readOnnxModel(sourcePath);
   const summary = quantizeTowerQ8(loaded);
-  writeModelProto(outPath, loaded.model, loaded.initializers);
+  writeModelProto(outPath, loaded.model, loaded.initializers, { externalDataName: null });
   return summary;
 }
