@@ -135,7 +135,7 @@ describe("loading a wrong model file", () => {
     const load = loadTextEncoder(dir, { threads: 1 });
     await expect(load).rejects.toThrow(InputError);
     await expect(loadTextEncoder(dir, { threads: 1 })).rejects.toThrow(
-      /expected a CLIP text model \(inputs input_ids, attention_mask\? -> output text_embeds\), found inputs \[pixel_values\] -> outputs \[last_hidden_state, image_embeds\]; this looks like the vision model/,
+      /expected a CLIP text model \(inputs input_ids, attention_mask\? -> output text_embeds\), found inputs \[pixel_values\] -> outputs \[image_embeds\]; this looks like the vision model/,
     );
   });
 

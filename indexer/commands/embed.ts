@@ -91,7 +91,9 @@ async function embedTexts(
     const flush = async () => {
       const ids = batch.map((text) => tokenizer.encode(text).ids);
       const vectors = await encodeIds(ids);
-      batch.forEach((text, i) => line(context, { text, ids: ids[i], embedding: vector(vectors[i]) }));
+      for (const [i, text] of batch.entries()) {
+        line(context, { text, ids: ids[i], embedding: vector(vectors[i]) });
+      }
       batch = [];
     };
     for await (const text of textsFrom(positionals, context)) {

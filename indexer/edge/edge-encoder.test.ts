@@ -79,14 +79,14 @@ describe.skipIf(!hasSharedData)(
       const source = {
         manifest: {
           ...manifest,
-          graph: { ...manifest.graph, inputs: { ...manifest.graph.inputs, mask: null } },
+          graph: { ...manifest.graph, inputs: { ...manifest.graph.inputs, ids: null } },
         },
         table: read(manifest.table.file),
         graph: read(manifest.graph.file),
         externalData: manifest.graph.externalData.map((path) => ({ path, data: read(path) })),
         tokenizer: { encode: () => ({ ids: [49406, 49407], truncated: false }), endToken: 49407 },
       };
-      await expect(createEdgeTextEncoder(ort, source)).rejects.toThrow(/unexpected inputs: attention_mask/);
+      await expect(createEdgeTextEncoder(ort, source)).rejects.toThrow(/unexpected inputs: input_ids/);
       await expect(createEdgeTextEncoder(ort, { ...source, externalData: [] })).rejects.toThrow(
         /missing external data file\(s\): text_model.onnx_data/,
       );
@@ -98,7 +98,7 @@ describe.skipIf(!hasSharedData)(
       const session = await ort.InferenceSession.create(join(outDir, manifest.graph.file), {
         externalData: [{ path: "text_model.onnx_data", data: join(outDir, "text_model.onnx_data") }],
       });
-      expect([...session.inputNames].sort()).toEqual(["attention_mask", "input_ids", "inputs_embeds"]);
+      expect([...session.inputNames].sort()).toEqual(["input_ids", "inputs_embeds"]);
       expect(session.outputNames).toContain("text_embeds");
       await session.release();
     });

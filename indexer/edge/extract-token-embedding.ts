@@ -76,6 +76,28 @@ function traceToInput(graph: GraphProto, producers: Map<string, NodeProto>, name
   }
 }
 
+/** Ops whose output depends on their input's shape only: the ids' values do not flow through them. */
+const SHAPE_ONLY = new Set(["Shape", "Size"]);
+
+/**
+ * True when the values of an integer graph input reach `name` (through any op but Shape/Size): what makes a
+ * Gather a lookup by token ids. HF's position lookup depends on input_ids only through Shape.
+ */
+function valuesFromIntegerInput(graph: GraphProto, producers: Map<string, NodeProto>, name: string): boolean {
+  const seen = new Set<string>();
+  const stack = [name];
+  while (stack.length) {
+    const current = stack.pop() as string;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (isIntegerInput(graph, current)) return true;
+    const producer = producers.get(current);
+    if (!producer || SHAPE_ONLY.has(producer.opType ?? "")) continue;
+    stack.push(...(producer.input ?? []).filter((input) => input !== ""));
+  }
+  return false;
+}
+
 /** Gather nodes (axis 0) of a 2-D float initializer: the lookups that could be the token embedding. */
 function tableGathers(graph: GraphProto, initializers: Map<string, TensorData>) {
   const found: { node: NodeProto; rows: number; width: number }[] = [];
@@ -99,8 +121,12 @@ function tableGathers(graph: GraphProto, initializers: Map<string, TensorData>) 
 export function extractTokenEmbedding(loaded: LoadedOnnxModel, options: ExtractOptions = {}): ExtractedTable {
   const graph = loaded.model.graph!;
   const initializers = new Map(loaded.initializers.map((tensor) => [tensor.name, tensor]));
-  const candidates = tableGathers(graph, initializers);
-  // The vocabulary table: the one with vocab_size rows, else the largest (position tables have 77 rows).
+  const producers = new Map<string, NodeProto>();
+  for (const node of graph.node ?? []) for (const output of node.output ?? []) producers.set(output, node);
+  const candidates = tableGathers(graph, initializers).filter((c) =>
+    valuesFromIntegerInput(graph, producers, c.node.input?.[1] ?? ""),
+  );
+  // The vocabulary table: the one with vocab_size rows, else the largest.
   const byVocab = candidates.filter((c) => c.rows === options.vocabSize);
   const pool = byVocab.length > 0 ? byVocab : candidates;
   const found = pool.reduce<(typeof pool)[number] | undefined>(
@@ -114,8 +140,6 @@ export function extractTokenEmbedding(loaded: LoadedOnnxModel, options: ExtractO
     );
   if (graph.input?.some((value) => value.name === INPUTS_EMBEDS))
     throw new InputError("bad_model", `the text model already has an input named ${INPUTS_EMBEDS}`);
-  const producers = new Map<string, NodeProto>();
-  for (const node of graph.node ?? []) for (const output of node.output ?? []) producers.set(output, node);
   const { node, rows, width } = found;
   const trace = traceToInput(graph, producers, node.input?.[1] ?? "");
   if (!("input" in trace))

@@ -47,7 +47,9 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     expect(Buffer.compare(Buffer.from(extracted.table.buffer), Buffer.from(table.buffer))).toBe(0);
     expect(extracted.idsStillUsed).toBe(true);
     const graph = loaded.model.graph!;
-    expect(graph.input!.map((v) => v.name)).toEqual(["input_ids", "attention_mask", INPUTS_EMBEDS]);
+    // As in Hugging Face's export: input_ids only, read through a Reshape before the lookup.
+    expect(extracted.path).toEqual(["Reshape"]);
+    expect(graph.input!.map((v) => v.name)).toEqual(["input_ids", INPUTS_EMBEDS]);
     const embeds = graph.input!.find((v) => v.name === INPUTS_EMBEDS)!.type!.tensorType!;
     expect(embeds.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
       "batch_size",
@@ -56,8 +58,11 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     ]);
     expect(loaded.initializers.some((t) => t.name === TOKEN_TABLE)).toBe(false);
     expect(graph.node!.some((n) => n.input!.includes(TOKEN_TABLE))).toBe(false);
-    // The positional embedding stays inside, added to the new input.
-    const add = graph.node!.find((n) => n.input!.includes(INPUTS_EMBEDS))!;
+    // inputs_embeds takes the Gather's output shape (the reshaped ids' shape + width); the positional
+    // embedding stays inside, added to it.
+    const restore = graph.node!.find((n) => n.input!.includes(INPUTS_EMBEDS))!;
+    expect(restore.opType).toBe("Reshape");
+    const add = graph.node!.find((n) => n.input!.includes(restore.output![0]))!;
     expect(add.opType).toBe("Add");
     expect(
       loaded.initializers.some((t) => t.name === "text_model.embeddings.position_embedding.weight"),
@@ -150,7 +155,7 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     expect(manifest.graph.inputs).toEqual({
       embeds: "inputs_embeds",
       ids: { name: "input_ids", dtype: "int64" },
-      mask: { name: "attention_mask", dtype: "int64" },
+      mask: null,
     });
     expect(manifest.table).toMatchObject({ dtype: "int8", rows: VOCAB, width: 64, scaleOffset: VOCAB * 64 });
     expect(result.files["token_embeddings.bin"]).toBe(VOCAB * 64 + VOCAB * 4);

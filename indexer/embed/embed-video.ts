@@ -41,11 +41,11 @@ export async function embedVideoFile(
   const flush = async () => {
     if (pending.length === 0) return;
     const pixels = new Float32Array(pending.length * encoder.imageLength);
-    pending.forEach((frame, i) => pixels.set(frame.pixels, i * encoder.imageLength));
+    for (const [i, frame] of pending.entries()) pixels.set(frame.pixels, i * encoder.imageLength);
     const vectors = await encoder.encode(pixels, pending.length);
-    pending.forEach(({ index, timestampSec }, i) =>
-      frames.push({ index, timestampSec, embedding: vectors[i] }),
-    );
+    for (const [i, { index, timestampSec }] of pending.entries()) {
+      frames.push({ index, timestampSec, embedding: vectors[i] });
+    }
     pending = [];
   };
   const sampling = parseSampling(options.sampling);

@@ -108,6 +108,33 @@ describe("writeRandomModel (tiny)", () => {
     );
   });
 
+  it("writes the towers at opset 14 (IR 7) with the Hugging Face tower I/O", () => {
+    const io = (file: string) => {
+      const model = readOnnxProto(join(dir, "onnx", file));
+      const names = (values: { name?: string | null }[]) => values.map((v) => v.name);
+      return {
+        opset: model.opsetImport!.map((o) => `${o.domain}:${o.version}`),
+        ir: Number(model.irVersion),
+        inputs: names(model.graph!.input!),
+        outputs: names(model.graph!.output!),
+        ops: new Set(model.graph!.node!.map((n) => n.opType)),
+      };
+    };
+    const text = io("text_model.onnx");
+    const vision = io("vision_model.onnx");
+    expect(text).toMatchObject({ opset: [":14"], ir: 7, inputs: ["input_ids"], outputs: ["text_embeds"] });
+    expect(vision).toMatchObject({
+      opset: [":14"],
+      ir: 7,
+      inputs: ["pixel_values"],
+      outputs: ["image_embeds"],
+    });
+    for (const { ops } of [text, vision]) {
+      expect(ops.has("LayerNormalization")).toBe(false);
+      expect(ops.has("Identity")).toBe(false);
+    }
+  });
+
   it("is deterministic per seed and differs across seeds", () => {
     const again = join(root, "tiny-again");
     const other = join(root, "tiny-other");

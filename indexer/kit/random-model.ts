@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { type ClipArch, TINY, VIT_B32 } from "../onnx/clip-arch.ts";
 import { buildClipTextGraph } from "../onnx/clip-text-graph.ts";
 import { buildClipVisionGraph } from "../onnx/clip-vision-graph.ts";
-import { writeOnnxModel } from "../onnx/write-model.ts";
+import type { GraphBuilder } from "../onnx/graph-builder.ts";
+import { type WrittenModel, writeOnnxModel } from "../onnx/write-model.ts";
 import { writeModelConfigFiles } from "./model-config-files.ts";
 import { randomParameters } from "./random-weights.ts";
 import { readVocabulary, writeTokenizerFiles } from "./vocab-files.ts";
@@ -95,6 +96,11 @@ function fileBytes(...paths: (string | null)[]): number {
   return paths.reduce((sum, path) => sum + (path ? statSync(path).size : 0), 0);
 }
 
+/** Writes a tower at its own opset (14, as the Hugging Face exports) with its weights in `<file>_data`. */
+function writeTower(path: string, graph: GraphBuilder, metadata: Record<string, string>): WrittenModel {
+  return writeOnnxModel(path, graph, { metadata });
+}
+
 /** Generates the model directory; the towers are built and written one at a time to bound memory. */
 export function writeRandomModel(options: RandomModelOptions): RandomModelSummary {
   const started = performance.now();
@@ -121,14 +127,14 @@ export function writeRandomModel(options: RandomModelOptions): RandomModelSummar
   const textGraph = buildClipTextGraph(arch, params);
   const textParameters = textGraph.parameterCount();
   progress(`writing onnx/text_model.onnx (${textParameters.toLocaleString("en-US")} parameters)`);
-  const text = writeOnnxModel(join(onnxDir, "text_model.onnx"), textGraph, { metadata });
+  const text = writeTower(join(onnxDir, "text_model.onnx"), textGraph, metadata);
   textGraph.initializers.length = 0;
 
   progress("building vision tower");
   const visionGraph = buildClipVisionGraph(arch, params);
   const visionParameters = visionGraph.parameterCount();
   progress(`writing onnx/vision_model.onnx (${visionParameters.toLocaleString("en-US")} parameters)`);
-  const vision = writeOnnxModel(join(onnxDir, "vision_model.onnx"), visionGraph, { metadata });
+  const vision = writeTower(join(onnxDir, "vision_model.onnx"), visionGraph, metadata);
 
   return {
     dir,

@@ -33,6 +33,9 @@ export interface ClipArch {
   layerNormEps: number;
 }
 
+/** ONNX opset of Hugging Face's CLIP tower exports (optimum 1.21 / Transformers.js v3), and of ours. */
+export const CLIP_EXPORT_OPSET = 14;
+
 /** How one parameter is initialized: normal(0, std) or a constant. */
 export type InitSpec = { normal: number } | { constant: number };
 

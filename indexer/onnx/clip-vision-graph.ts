@@ -1,72 +1,76 @@
-// CLIP's vision tower (ViT) as an ONNX graph with the Hugging Face export's I/O: pixel_values ->
-// image_embeds (class token, post-LayerNorm, projected, not normalized) and last_hidden_state.
-import { type ClipArch, type ParameterSource, visionTokens } from "./clip-arch.ts";
-import {
-  encoderStack,
-  layerNorm,
-  makeLayerContext,
-  parameter,
-  projectionOutput,
-  sharedInts,
-} from "./clip-layers.ts";
+// CLIP's vision tower (HF CLIPVisionModelWithProjection, a ViT) as an ONNX graph with the structure of the
+// Hugging Face tower export (transformers 4.43, torch 1.13, opset 14): pixel_values -> image_embeds.
+import { CLIP_EXPORT_OPSET, type ClipArch, type ParameterSource, visionTokens } from "./clip-arch.ts";
+import { encoderStack, projectionOutput } from "./clip-layers.ts";
+import { layerNorm } from "./clip-linear.ts";
+import { reshape, shapeOf, sizeOf, torchExpand, unsqueeze0 } from "./export-ops.ts";
 import { GraphBuilder } from "./graph-builder.ts";
+import { int64Scalar, ints, type LayerContext, makeLayerContext, parameter } from "./layer-context.ts";
 
 /**
- * Builds the vision graph. Input: pixel_values float32 [batch, 3, imageSize, imageSize] (normalized
- * with the preprocessor's mean/std). Outputs: image_embeds float32 [batch, projectionDim],
- * last_hidden_state float32 [batch, tokens, width] (before post-LayerNorm, as in HF).
+ * Builds the vision graph. Input: pixel_values float32 [batch_size, num_channels, height, width] (3 x
+ * imageSize x imageSize, normalized with the preprocessor's mean/std). Output: image_embeds float32
+ * [batch_size, projectionDim]: the class token after the encoder and post-LayerNorm, projected, not normalized.
  */
 export function buildClipVisionGraph(arch: ClipArch, params: ParameterSource): GraphBuilder {
-  const g = new GraphBuilder("clip_vision_model");
+  const g = new GraphBuilder("clip_vision_model", CLIP_EXPORT_OPSET);
   const ctx = makeLayerContext(g, params, arch.layerNormEps);
   const { vision } = arch;
-  const { width, patchSize } = vision;
-  const tokens = visionTokens(vision);
-  const pixels = g.input("pixel_values", "float32", ["batch_size", 3, vision.imageSize, vision.imageSize]);
+  const pixels = g.input("pixel_values", "float32", ["batch_size", "num_channels", "height", "width"]);
+  const classIndex = int64Scalar(ctx, 0);
 
+  const embedded = visionEmbeddings(ctx, arch, pixels);
+  // "pre_layrnorm" is Hugging Face's spelling.
+  const normed = layerNorm(ctx, embedded, "vision_model.pre_layrnorm", vision.width);
+  const encoded = encoderStack(ctx, normed, "vision_model.encoder", vision, null);
+  const classOut = g.op("Gather", [encoded, classIndex], { axis: 1 });
+  const pooled = layerNorm(ctx, classOut, "vision_model.post_layernorm", vision.width);
+  projectionOutput(ctx, pooled, "visual_projection.weight", vision.width, arch.projectionDim, "image_embeds");
+  return g;
+}
+
+/**
+ * HF CLIPVisionEmbeddings: patch Conv of pixels [batch, 3, H, W] flattened to [batch, patches, width], the
+ * class embedding expanded to [batch, 1, width] in front, plus position embeddings -> [batch, tokens, width].
+ */
+function visionEmbeddings(ctx: LayerContext, arch: ClipArch, pixels: string): string {
+  const { g } = ctx;
+  const { width, patchSize } = arch.vision;
+  const tokens = visionTokens(arch.vision);
+  const batch = sizeOf(ctx, pixels, 0);
   const patchWeight = parameter(
     ctx,
     "vision_model.embeddings.patch_embedding.weight",
     [width, 3, patchSize, patchSize],
-    {
-      normal: (3 * patchSize * patchSize) ** -0.5,
-    },
+    { normal: (3 * patchSize * patchSize) ** -0.5 },
   );
-  const grid = g.op("Conv", [pixels, patchWeight], {
+  const grid = g.op("Conv", [g.op("Cast", [pixels], { to: 1 }), patchWeight], {
+    dilations: [1, 1],
+    group: 1,
     kernel_shape: [patchSize, patchSize],
+    pads: [0, 0, 0, 0],
     strides: [patchSize, patchSize],
   });
-  const patches = g.op(
-    "Transpose",
-    [g.op("Reshape", [grid, sharedInts(ctx, "flatten_grid", [0, width, -1])])],
-    {
-      perm: [0, 2, 1],
-    },
-  );
+  // patch_embeds.flatten(2).transpose(1, 2)
+  const leading = g.op("Slice", [g.op("Shape", [grid]), ints(ctx, [0]), ints(ctx, [2]), ints(ctx, [0])]);
+  const flat = reshape(ctx, grid, shapeOf(ctx, [leading, ints(ctx, [-1])]));
+  const patches = g.op("Transpose", [flat], { perm: [0, 2, 1] });
   const classEmbedding = parameter(ctx, "vision_model.embeddings.class_embedding", [width], {
     normal: width ** -0.5,
   });
-  const batch = g.op("Slice", [
-    g.op("Shape", [pixels]),
-    sharedInts(ctx, "zero", [0]),
-    sharedInts(ctx, "one", [1]),
-  ]);
-  const classShape = g.op("Concat", [batch, sharedInts(ctx, "class_tail", [1, width])], { axis: 0 });
-  const classTokens = g.op("Expand", [classEmbedding, classShape]);
-  const positions = parameter(ctx, "vision_model.embeddings.position_embedding.weight", [tokens, width], {
+  // class_embedding.expand(batch, 1, -1)
+  const classShape = shapeOf(ctx, [unsqueeze0(ctx, batch), ints(ctx, [1]), ints(ctx, [-1])]);
+  const classTokens = torchExpand(ctx, classEmbedding, classShape);
+  const sequence = g.op("Concat", [classTokens, patches], { axis: 1 });
+  // The position_ids buffer [1, tokens] (0..tokens-1).
+  const positionIds = g.constant(
+    "position_ids",
+    "int64",
+    [1, tokens],
+    BigInt64Array.from({ length: tokens }, (_, i) => BigInt(i)),
+  );
+  const positionTable = parameter(ctx, "vision_model.embeddings.position_embedding.weight", [tokens, width], {
     normal: width ** -0.5,
   });
-  const embedded = g.op("Add", [g.op("Concat", [classTokens, patches], { axis: 1 }), positions]);
-  // "pre_layrnorm" is Hugging Face's spelling.
-  const normed = layerNorm(ctx, embedded, "vision_model.pre_layrnorm", width);
-
-  const x = encoderStack(ctx, normed, "vision_model.encoder", vision, null);
-  g.output("last_hidden_state", "float32", ["batch_size", tokens, width], x);
-
-  const classOut = g.op("Gather", [x, g.constant("class_index", "int64", [], BigInt64Array.of(0n))], {
-    axis: 1,
-  });
-  const pooled = layerNorm(ctx, classOut, "vision_model.post_layernorm", width);
-  projectionOutput(ctx, pooled, "visual_projection.weight", width, arch.projectionDim, "image_embeds");
-  return g;
+  return g.op("Add", [sequence, g.op("Gather", [positionTable, positionIds])]);
 }

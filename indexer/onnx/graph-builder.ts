@@ -71,6 +71,16 @@ export function inlineTensorProto(tensor: TensorData): OnnxTypes.ITensorProto {
   return { name: tensor.name, dataType: ONNX_DTYPE[tensor.dtype], dims: tensor.dims, rawData: tensor.bytes };
 }
 
+/** ONNX IR version that goes with each opset this project writes (onnx's VERSION_TABLE). */
+const IR_VERSION_OF_OPSET: Record<number, number> = { 14: 7, 17: 8 };
+
+/** What a ModelProto made from a graph carries besides the graph. */
+export interface ModelProtoOptions {
+  /** model.metadata_props. */
+  metadata?: Record<string, string>;
+  docString?: string;
+}
+
 /**
  * An ONNX graph under construction. Initializers are the model's parameters (weights); small
  * constants (shapes, axes, scalars) are Constant nodes so that counting initializer elements
@@ -78,6 +88,8 @@ export function inlineTensorProto(tensor: TensorData): OnnxTypes.ITensorProto {
  */
 export class GraphBuilder {
   readonly name: string;
+  /** Version of the default ONNX domain its nodes are written for (17 by default, 14 for HF-style exports). */
+  readonly opset: number;
   readonly inputs: OnnxTypes.IValueInfoProto[] = [];
   readonly outputs: OnnxTypes.IValueInfoProto[] = [];
   readonly initializers: TensorData[] = [];
@@ -85,8 +97,27 @@ export class GraphBuilder {
   private counter = 0;
   private readonly names = new Set<string>();
 
-  constructor(name: string) {
+  constructor(name: string, opset = 17) {
+    if (!(opset in IR_VERSION_OF_OPSET)) throw new Error(`graph ${name}: unsupported opset ${opset}`);
     this.name = name;
+    this.opset = opset;
+  }
+
+  /** The IR version of this graph's opset (7 for opset 14, 8 for 17). */
+  get irVersion(): number {
+    return IR_VERSION_OF_OPSET[this.opset];
+  }
+
+  /** This graph as a ModelProto at its opset and IR version, without initializers (the writer adds them). */
+  modelProto(options: ModelProtoOptions = {}): OnnxTypes.IModelProto {
+    return {
+      irVersion: this.irVersion,
+      opsetImport: [{ domain: "", version: this.opset }],
+      producerName: "clip-video-retrieval",
+      docString: options.docString ?? "",
+      metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+      graph: { name: this.name, node: this.nodes, input: this.inputs, output: this.outputs },
+    };
   }
 
   private claim(name: string): string {
@@ -133,8 +164,8 @@ export class GraphBuilder {
     return out;
   }
 
-  /** An int64 1-D Constant, e.g. a shape or axes list. */
-  ints(prefix: string, values: number[]): string {
+  /** An int64 1-D Constant, e.g. a shape or axes list (bigint for values beyond 2^53, e.g. INT64_MAX). */
+  ints(prefix: string, values: readonly (number | bigint)[]): string {
     return this.constant(
       prefix,
       "int64",
@@ -157,19 +188,34 @@ export class GraphBuilder {
     prefix = opType,
   ): string[] {
     const output = Array.from({ length: outputCount }, () => this.fresh(prefix));
+    this.pushNode(opType, inputs, output, attrs);
+    return output;
+  }
+
+  private pushNode(
+    opType: string,
+    input: string[],
+    output: string[],
+    attrs: Record<string, AttrValue>,
+  ): void {
     this.nodes.push({
       opType,
       name: `${output[0]}_node`,
-      input: inputs,
+      input,
       output,
       attribute: Object.entries(attrs).map(([key, value]) => attribute(key, value)),
     });
-    return output;
   }
 
   /** Adds a single-output node; returns the output name. */
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, prefix = opType): string {
     return this.nodeN(opType, inputs, attrs, 1, prefix)[0];
+  }
+
+  /** Adds a single-output node whose output is named `output` (e.g. a graph output); returns it. */
+  opTo(opType: string, inputs: string[], output: string, attrs: Record<string, AttrValue> = {}): string {
+    this.pushNode(opType, inputs, [this.claim(output)], attrs);
+    return output;
   }
 
   /** Number of parameter elements (sum over initializers). */

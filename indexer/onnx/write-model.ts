@@ -5,11 +5,6 @@ import type { GraphBuilder, TensorData } from "./graph-builder.ts";
 import { inlineTensorProto } from "./graph-builder.ts";
 import { ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
 
-/** ONNX opset of the graphs this project writes (LayerNormalization needs 17). */
-export const OPSET_VERSION = 17;
-/** IR version that goes with opset 17. */
-export const IR_VERSION = 8;
-
 /** Where initializers go: inline in the .onnx file or in an external data file beside it. */
 export interface ExternalDataOptions {
   /** Initializers of at least this many bytes go to the external data file (default 1024). */
@@ -42,20 +37,13 @@ const ALIGN = 64;
 const PAGE = 4096;
 const ALIGN_FROM_BYTES = 65536;
 
-/** Writes `graph` to `modelPath` at opset 17 (atomically: temp files then rename). */
+/** Writes `graph` to `modelPath` at the graph's opset (17 unless it was built for another; atomically). */
 export function writeOnnxModel(
   modelPath: string,
   graph: GraphBuilder,
   options: WriteModelOptions = {},
 ): WrittenModel {
-  const model: OnnxTypes.IModelProto = {
-    irVersion: IR_VERSION,
-    opsetImport: [{ domain: "", version: OPSET_VERSION }],
-    producerName: "clip-video-retrieval",
-    docString: options.docString ?? "",
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    graph: { name: graph.name, node: graph.nodes, input: graph.inputs, output: graph.outputs },
-  };
+  const model = graph.modelProto({ docString: options.docString, metadata: options.metadata });
   return writeModelProto(modelPath, model, graph.initializers, options);
 }
 

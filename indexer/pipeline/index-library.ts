@@ -215,7 +215,9 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     model: {
       id: model.id,
       dimension,
-      files: Object.fromEntries(Object.values(model.models).map((file) => [file.tower, describeTowerFile(file)])),
+      files: Object.fromEntries(
+        Object.values(model.models).map((file) => [file.tower, describeTowerFile(file)]),
+      ),
     },
     videos: {
       total: catalog.length,
