@@ -1,6 +1,6 @@
 // Bench fixtures, generated once into gitignored folders and reused: the random ViT-B/32 model directory,
 // its prepared (int8 edge) text encoder, a synthetic flat index of N videos, and the caption sentences.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
@@ -65,9 +65,12 @@ export function benchQ8ModelDir(modelDir: string): [string, string] {
   const parent = join(BENCH_DATA, `tjs-q8-${benchModelId(modelDir)}`);
   const dir = join(parent, "model");
   const file = join(dir, "onnx", "text_model_quantized.onnx");
+  mkdirSync(join(dir, "onnx"), { recursive: true });
+  // The quantized tower is written inline: Transformers.js must not look for the fp32 export's .onnx_data.
+  const config = JSON.parse(readFileSync(join(modelDir, "config.json"), "utf8"));
+  delete config["transformers.js_config"]?.use_external_data_format;
+  writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   if (!existsSync(file)) {
-    mkdirSync(join(dir, "onnx"), { recursive: true });
-    copyFileSync(join(modelDir, "config.json"), join(dir, "config.json"));
     const source = resolveModelDir(modelDir, { towers: ["text"] }).models.text!.path;
     writeQuantizedTower(source, `${file}.partial.onnx`);
     renameSync(`${file}.partial.onnx`, file);

@@ -39,11 +39,13 @@ async function serveFiles(root: string): Promise<{ server: Server; url: string }
   const server = createServer(async (request, response) => {
     const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)));
     if (!path.startsWith(root)) return void response.writeHead(403).end();
+    let body: Buffer;
     try {
-      response.writeHead(200).end(await readFile(path));
+      body = await readFile(path);
     } catch {
-      response.writeHead(404).end();
+      return void response.writeHead(404).end();
     }
+    response.writeHead(200).end(body);
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   const { port } = server.address() as { port: number };
