@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoServer, startDemoServer } from "./demo-server.ts";
 
 interface SearchBody {
-  results: { videoId: string; score: number; moment: { start: number; end: number } | null }[];
+  results: { videoId: string; score: number; moment: { startSec: number; endSec: number } | null }[];
   model: string;
 }
 

@@ -42,7 +42,7 @@ async function showCaptions(hit, container, button) {
 function play(hit, media) {
   const video = element("video", { controls: "", autoplay: "", muted: "", src: hit.url });
   video.addEventListener("loadedmetadata", () => {
-    if (hit.moment) video.currentTime = hit.moment.start;
+    if (hit.moment) video.currentTime = hit.moment.startSec;
   });
   media.replaceChildren(video);
 }
@@ -56,13 +56,13 @@ function render(hits) {
     media.append(image);
     if (hit.url) {
       image.style.cursor = "pointer";
-      image.title = "play" + (hit.moment ? " from " + seconds(hit.moment.start) : "");
+      image.title = "play" + (hit.moment ? " from " + seconds(hit.moment.startSec) : "");
       image.addEventListener("click", () => play(hit, media));
     }
     const meta = element("div", { class: "meta" });
     meta.append(element("div", { class: "title" }, (i + 1) + ". " + hit.title));
     meta.append(element("div", { class: "score" }, "score " + hit.score.toFixed(4)));
-    if (hit.moment) meta.append(element("div", { class: "moment" }, "best moment " + seconds(hit.moment.start) + " to " + seconds(hit.moment.end)));
+    if (hit.moment) meta.append(element("div", { class: "moment" }, "best moment " + seconds(hit.moment.startSec) + " to " + seconds(hit.moment.endSec)));
     const button = element("button", { type: "button", class: "show-captions" }, "captions");
     button.addEventListener("click", () => showCaptions(hit, meta, button));
     meta.append(button);

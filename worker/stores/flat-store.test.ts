@@ -113,7 +113,7 @@ describe("FlatStore on ONNX Runtime Web scoring sessions", () => {
       expect(Math.abs(hit.score - reference[v])).toBeLessThan(1e-2);
     }
     // Videos 10..50 have a segment (rows 410..450): it is their moment.
-    expect(hits[0].moment).toEqual({ start: 2, end: 4 });
+    expect(hits[0].moment).toEqual({ startSec: 2, endSec: 4 });
     expect(hits.at(-1)?.moment).toBeNull();
   });
 

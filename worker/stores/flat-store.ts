@@ -126,7 +126,7 @@ export class FlatStore implements VideoStore {
         title: video.title,
         url: video.url,
         thumbnail: video.thumbnail,
-        moment: moment && { start: moment.startSec, end: moment.endSec },
+        moment: moment && { startSec: moment.startSec, endSec: moment.endSec },
       };
     });
   }

@@ -63,7 +63,7 @@ function dotRow(matrix: Float32Array, row: number, query: Float32Array): number 
 function expectedVideos(index: Index, query: Float32Array, keep: (v: number) => boolean = () => true) {
   const best = new Map<
     number,
-    { score: number; segment: { start: number; end: number } | null; segScore: number }
+    { score: number; segment: { startSec: number; endSec: number } | null; segScore: number }
   >();
   index.rows.video.forEach((v, r) => {
     const entry = best.get(v) ?? { score: -2, segment: null, segScore: -2 };
@@ -71,7 +71,7 @@ function expectedVideos(index: Index, query: Float32Array, keep: (v: number) => 
     if (index.rows.aggregation[r] === SEGMENT_AGGREGATION) {
       if (score > entry.segScore) {
         entry.segScore = score;
-        entry.segment = { start: index.rows.startSec[r], end: index.rows.endSec[r] };
+        entry.segment = { startSec: index.rows.startSec[r], endSec: index.rows.endSec[r] };
       }
     } else entry.score = Math.max(entry.score, score);
     best.set(v, entry);

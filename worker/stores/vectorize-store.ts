@@ -119,7 +119,7 @@ export class VectorizeStore implements VideoStore {
     const moments = new Map<string, Moment>();
     for (const record of records) {
       const metadata = record.metadata as unknown as SegmentVectorMetadata | undefined;
-      if (metadata) moments.set(keyOfVectorId(record.id), { start: metadata.startSec, end: metadata.endSec });
+      if (metadata) moments.set(keyOfVectorId(record.id), { startSec: metadata.startSec, endSec: metadata.endSec });
     }
     return moments;
   }

@@ -2,8 +2,8 @@
 
 /** A time window of a video, seconds from its start. */
 export interface Moment {
-  start: number;
-  end: number;
+  startSec: number;
+  endSec: number;
 }
 
 /** One ranked video. */

@@ -8,7 +8,7 @@ interface Hit {
   score: number;
   title: string;
   thumbnail: string | null;
-  moment: { start: number; end: number } | null;
+  moment: { startSec: number; endSec: number } | null;
 }
 
 async function get(path: string, init?: RequestInit) {
@@ -40,7 +40,7 @@ describe("worker API", () => {
     const results = body.results as Hit[];
     expect(results.map((r) => r.videoId)).toEqual(["red-ball.mp4", "blue-car.mp4", "green-tree.mp4"]);
     expect(results[0].score).toBeGreaterThan(0.9);
-    expect(results[0].moment).toEqual({ start: 2, end: 4 });
+    expect(results[0].moment).toEqual({ startSec: 2, endSec: 4 });
     expect(results[0].thumbnail).toBe("/api/thumbnails/0.jpg");
     expect(body.model).toBe("fixture/tiny-clip");
     expect(Object.keys(body.tookMs as object).sort()).toEqual(["encode", "search", "tokenize"]);
