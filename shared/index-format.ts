@@ -1,6 +1,8 @@
 // The local index directory: the contract between the indexer (writer) and the worker (reader).
 // Documented for users in README.md ("Local index format"); bump INDEX_FORMAT_VERSION on any change.
+// Types and the manifest check; every other file is checked by shared/index-contract/read-index.ts.
 import { InputError } from "./errors.ts";
+import { IndexContractError } from "./index-contract/contract-error.ts";
 
 export const INDEX_FORMAT = "clip-video-index";
 export const INDEX_FORMAT_VERSION = 1;
@@ -77,7 +79,7 @@ export interface CaptionRecord {
 }
 
 function fail(message: string): never {
-  throw new InputError("bad_index", `invalid index: ${message}`);
+  throw new IndexContractError("bad_index", message);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -148,7 +148,7 @@ describe("deploy refuses", () => {
     ]);
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toContain(`${join(broken, "manifest.json")} is not valid JSON`);
+    expect(stderr).toContain(`invalid index ${broken}: manifest.json is not valid JSON`);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 

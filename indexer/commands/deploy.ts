@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../shared/errors.ts";
-import { INDEX_FILES } from "../../shared/index-format.ts";
+import { assertSameModel, INDEX_FILES } from "../../shared/index-format.ts";
 import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -12,7 +12,7 @@ import { formatStep, planDeploy } from "../deploy/deploy-plan.ts";
 import { runWrangler, wranglerFailure } from "../deploy/run-wrangler.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
 import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
-import { assertIndexModel } from "../index-store/reader.ts";
+import { readIndex } from "../index-store/reader.ts";
 import { resolveModelDir } from "../model-dir.ts";
 import { ensureEdgeModel } from "../serve/edge-model.ts";
 import { WRANGLER_CONFIG } from "../serve/local-server.ts";
@@ -83,8 +83,10 @@ export const command: Command = {
         "bad_arguments",
         `${indexDir} is not an index directory (no manifest.json); write one with \`npm run cli -- index\``,
       );
-    // The worker would refuse every search of a mismatched pair; refuse before anything is uploaded.
-    await assertIndexModel(indexDir, modelIdentity(modelDir));
+    // Every file through the index contract, and the worker would refuse every search of a mismatched
+    // pair: both refused before anything is prepared or uploaded.
+    const index = await readIndex(indexDir);
+    assertSameModel(index.manifest.model, modelIdentity(modelDir));
     const storage = readWorkerStorage(WRANGLER_CONFIG);
     if (values.bucket !== undefined) {
       if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(values.bucket))

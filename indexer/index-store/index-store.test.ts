@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPrng } from "../../shared/prng.ts";
+import { l2NormalizeRowsInPlace } from "../../shared/vectors.ts";
 import { assembleIndex, splitIndex, type VideoPart } from "./assemble.ts";
 import { mergeIndexes } from "./merge.ts";
 import { readIndex } from "./reader.ts";
@@ -22,7 +23,12 @@ const SETTINGS = {
 function part(id: string, rows: number, captions: string[], seed: number): VideoPart {
   const prng = createPrng(seed);
   const random = () => prng.next();
-  const vector = () => Float32Array.from({ length: D }, () => random() * 2 - 1);
+  // Unit rows, as the index contract requires of every stored vector.
+  const vector = () =>
+    l2NormalizeRowsInPlace(
+      Float32Array.from({ length: D }, () => random() * 2 - 1),
+      D,
+    );
   return {
     video: { id, title: id, url: null, durationSec: 6, fps: 25, width: 64, height: 48, frames: 6 },
     rows: Array.from({ length: rows }, (_, r) => ({
@@ -30,7 +36,10 @@ function part(id: string, rows: number, captions: string[], seed: number): Video
       startSec: r,
       endSec: r + 4,
     })),
-    vectors: Float32Array.from({ length: rows * D }, () => random()),
+    vectors: l2NormalizeRowsInPlace(
+      Float32Array.from({ length: rows * D }, () => random()),
+      D,
+    ),
     thumbnail: async () => new TextEncoder().encode(`jpeg of ${id}`),
     captions: captions.map((text) => ({ text, vector: vector() })),
   };

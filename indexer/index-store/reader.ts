@@ -1,48 +1,80 @@
-// Reads and validates an index directory written by writer.ts (or any writer of shared/index-format.ts).
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { InputError } from "../../shared/errors.ts";
+// Reads an index directory from disk through the index contract (shared/index-contract): every file checked,
+// every path resolved (symlinks too) and kept inside the directory.
+import { readFile, realpath, stat } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
+import { matrixReader } from "../../shared/index-contract/check-vectors.ts";
+import { IndexContractError, isIndexContractError } from "../../shared/index-contract/contract-error.ts";
+import { unsafeIndexPath } from "../../shared/index-contract/index-path.ts";
 import {
-  assertSameModel,
-  type CaptionRecord,
-  INDEX_FILES,
-  type IndexManifest,
-  parseIndexManifest,
-  type VectorRows,
-  type VideoRecord,
-} from "../../shared/index-format.ts";
-import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
+  type IndexFileSource,
+  readCheckedIndex,
+  readIndexManifest,
+} from "../../shared/index-contract/read-index.ts";
+import type { IndexManifest } from "../../shared/index-format.ts";
+import { assertSameModel } from "../../shared/index-format.ts";
 import type { IndexData } from "./index-data.ts";
 
-function bad(dir: string, message: string): never {
-  throw new InputError("bad_index", `invalid index ${dir}: ${message}`);
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
 }
 
-async function readJson(dir: string, name: string): Promise<unknown> {
-  const text = await readFile(join(dir, name), "utf8").catch((cause: unknown) => {
-    throw new InputError("bad_index", `cannot read ${join(dir, name)}: is ${dir} an index directory?`, {
-      cause,
+/**
+ * The contract's file port on a local directory. A name is checked lexically (relative, no "..") and then
+ * resolved with realpath: a file, or a symlink anywhere on its path, that leads out of `dir` is refused.
+ */
+export function directorySource(
+  dir: string,
+): IndexFileSource & { path(name: string): Promise<string | null> } {
+  let root: Promise<string> | undefined;
+  const rootPath = () => {
+    root ??= realpath(resolve(dir)).catch((cause: unknown) => {
+      throw new IndexContractError(
+        "index_missing",
+        `${dir} cannot be read (${(cause as Error).message}); is it an index directory?`,
+      );
     });
-  });
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new InputError("bad_index", `${join(dir, name)} is not valid JSON`, { cause });
+    return root;
+  };
+  /** The real path of `name` inside the index, or null when it does not exist. */
+  async function path(name: string): Promise<string | null> {
+    const why = unsafeIndexPath(name);
+    if (why)
+      throw new IndexContractError("bad_index", `the path ${JSON.stringify(name.slice(0, 80))} ${why}`);
+    const base = await rootPath();
+    let real: string;
+    try {
+      real = await realpath(join(base, name));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    if (!real.startsWith(base + sep))
+      throw new IndexContractError("bad_index", `${name} leads out of the index (to ${real})`);
+    if (!(await stat(real)).isFile()) throw new IndexContractError("bad_index", `${name} is not a file`);
+    return real;
   }
+  return {
+    path,
+    async read(name) {
+      const real = await path(name);
+      if (real === null) return null;
+      const bytes = await readFile(real);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+  };
 }
 
-async function readMatrix(dir: string, name: string, rows: number, dimension: number): Promise<Float32Array> {
-  const bytes = await readFile(join(dir, name)).catch((cause: unknown) => {
-    throw new InputError("bad_index", `cannot read ${join(dir, name)}`, { cause });
+/** The same error with the index directory named, so the user knows which one (CLI message). */
+function located(dir: string, error: unknown): unknown {
+  return isIndexContractError(error) ? error.located(dir, "rebuild it with `npm run cli -- index`") : error;
+}
+
+/** The checked manifest of the index directory `dir`. */
+export async function readManifest(dir: string): Promise<IndexManifest> {
+  return readIndexManifest(directorySource(dir)).catch((error: unknown) => {
+    throw located(dir, error);
   });
-  const array = parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (array.shape.length !== 2 || array.shape[0] !== rows || array.shape[1] !== dimension)
-    bad(dir, `${name} has shape (${array.shape.join(", ")}), expected (${rows}, ${dimension})`);
-  return npyToFloat32(array);
-}
-
-async function readManifest(dir: string): Promise<IndexManifest> {
-  return parseIndexManifest(await readJson(dir, INDEX_FILES.manifest));
 }
 
 /**
@@ -65,31 +97,48 @@ export interface ReadIndexOptions {
   captions?: boolean;
 }
 
-/** Loads an index directory into memory, checking that its files agree with each other. */
+function toFloat32(matrix: Parameters<typeof matrixReader>[0] | null): Float32Array {
+  if (matrix === null) return new Float32Array(0);
+  if (matrix.dtype === "float32") return matrix.data;
+  const read = matrixReader(matrix);
+  return Float32Array.from({ length: matrix.data.length }, (_, i) => read(i));
+}
+
+/**
+ * Loads an index directory into memory through the contract (IndexContractError, exit 2 in the CLI, for any
+ * file that fails it). Thumbnails are checked to exist inside the directory now and read on demand.
+ */
 export async function readIndex(dir: string, options: ReadIndexOptions = {}): Promise<IndexData> {
-  const manifest = await readManifest(dir);
-  const d = manifest.model.dimension;
-  const videos = (await readJson(dir, INDEX_FILES.videos)) as VideoRecord[];
-  if (!Array.isArray(videos) || videos.length !== manifest.counts.videos)
-    bad(dir, `videos.json must list ${manifest.counts.videos} videos`);
-  const rows = (await readJson(dir, INDEX_FILES.rows)) as VectorRows;
-  const columns = [rows?.video, rows?.aggregation, rows?.startSec, rows?.endSec];
-  if (!columns.every((c) => Array.isArray(c) && c.length === manifest.counts.vectors))
-    bad(dir, `rows.json columns must each hold ${manifest.counts.vectors} entries`);
-  if (rows.video.some((v) => !Number.isInteger(v) || v < 0 || v >= videos.length))
-    bad(dir, "rows.json refers to a video that videos.json does not list");
-  const vectors = await readMatrix(dir, INDEX_FILES.vectors, manifest.counts.vectors, d);
-  let captions: CaptionRecord[] = [];
-  let captionVectors: Float32Array = new Float32Array(0);
-  if (options.captions !== false && manifest.counts.captions > 0) {
-    captions = (await readJson(dir, INDEX_FILES.captions)) as CaptionRecord[];
-    if (!Array.isArray(captions) || captions.length !== manifest.counts.captions)
-      bad(dir, `captions.json must list ${manifest.counts.captions} captions`);
-    captionVectors = await readMatrix(dir, INDEX_FILES.captionVectors, captions.length, d);
+  const source = directorySource(dir);
+  try {
+    const index = await readCheckedIndex(source, options);
+    for (const video of index.videos) {
+      if (video.thumbnail !== null && (await source.path(video.thumbnail)) === null)
+        throw new IndexContractError(
+          "index_missing",
+          `${video.thumbnail} (thumbnail of ${video.id}) is missing`,
+        );
+    }
+    const thumbnails = index.videos.map((video) => async () => {
+      if (video.thumbnail === null) return null;
+      const bytes = await source.read(video.thumbnail);
+      if (bytes === null)
+        throw new IndexContractError(
+          "index_missing",
+          `${video.thumbnail} (thumbnail of ${video.id}) is missing`,
+        );
+      return bytes;
+    });
+    return {
+      manifest: index.manifest,
+      videos: index.videos,
+      vectors: toFloat32(index.vectors),
+      rows: index.rows,
+      captions: index.captions,
+      captionVectors: toFloat32(index.captionVectors),
+      thumbnails,
+    };
+  } catch (error) {
+    throw located(dir, error);
   }
-  const thumbnails = videos.map(
-    (video) => async () =>
-      video.thumbnail === null ? null : new Uint8Array(await readFile(join(dir, video.thumbnail))),
-  );
-  return { manifest, videos, vectors, rows, captions, captionVectors, thumbnails };
 }

@@ -1,7 +1,8 @@
 // VectorizeStore: the same API over a Vectorize index, for libraries too large to hold in an isolate.
 // Respects Vectorize's documented limits: topK <= 100 without values/metadata, <= 20 with them. Filters need a
 // metadata index on the field (e.g. videoId) created before the vectors are uploaded.
-import { INDEX_FILES, parseIndexManifest } from "../../shared/index-format.ts";
+import { readIndexManifest } from "../../shared/index-contract/read-index.ts";
+import type { IndexManifest } from "../../shared/index-format.ts";
 import {
   type CaptionVectorMetadata,
   keyOfVectorId,
@@ -12,6 +13,8 @@ import {
   videoKey,
 } from "../../shared/vectorize-ids.ts";
 import { ApiError } from "../http/api-error.ts";
+import { indexApiError } from "./index-error.ts";
+import { r2IndexSource } from "./r2-index-source.ts";
 import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
 
 /** Turns the API filter (equality, arrays OR-ed) into a Vectorize metadata filter. */
@@ -54,24 +57,16 @@ export class VectorizeStore implements VideoStore {
 
   /** Reads the model identity from the index manifest in R2 (uploaded beside the vectors). */
   static async open(index: Vectorize, bucket: R2Bucket, indexPrefix: string): Promise<VectorizeStore> {
-    const object = await bucket.get(indexPrefix + INDEX_FILES.manifest);
-    if (!object)
-      throw new ApiError(
-        503,
-        "index_missing",
-        `${indexPrefix}${INDEX_FILES.manifest} is missing: upload the index manifest so the worker can check the model`,
-      );
-    let json: unknown;
+    let manifest: IndexManifest;
     try {
-      json = JSON.parse(await object.text());
-    } catch {
-      throw new ApiError(
-        503,
-        "bad_index",
-        `invalid index in the bucket: ${indexPrefix}${INDEX_FILES.manifest} is not valid JSON; re-run the indexer and upload again`,
+      manifest = await readIndexManifest(r2IndexSource(bucket, indexPrefix));
+    } catch (error) {
+      throw indexApiError(
+        error,
+        indexPrefix,
+        "upload the index manifest beside the Vectorize vectors so the worker can check the model",
       );
     }
-    const manifest = parseIndexManifest(json);
     return new VectorizeStore(index, manifest.model, manifest.counts);
   }
 
@@ -119,7 +114,8 @@ export class VectorizeStore implements VideoStore {
     const moments = new Map<string, Moment>();
     for (const record of records) {
       const metadata = record.metadata as unknown as SegmentVectorMetadata | undefined;
-      if (metadata) moments.set(keyOfVectorId(record.id), { startSec: metadata.startSec, endSec: metadata.endSec });
+      if (metadata)
+        moments.set(keyOfVectorId(record.id), { startSec: metadata.startSec, endSec: metadata.endSec });
     }
     return moments;
   }
