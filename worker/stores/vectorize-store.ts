@@ -12,7 +12,6 @@ import {
   type VideoVectorMetadata,
   videoKey,
 } from "../../shared/vectorize-ids.ts";
-import { ApiError } from "../http/api-error.ts";
 import { indexApiError } from "./index-error.ts";
 import { r2IndexSource } from "./r2-index-source.ts";
 import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
