@@ -3,7 +3,7 @@ import { InputError } from "../../shared/errors.ts";
 import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { readIndex } from "../index-store/reader.ts";
-import { VectorizeClient } from "../vectorize/client.ts";
+import { DEFAULT_TIMEOUT_MS, VectorizeClient } from "../vectorize/client.ts";
 import { readVectorizeConfig } from "../vectorize/config.ts";
 import { DEFAULT_BATCH_LIMITS } from "../vectorize/ndjson-batches.ts";
 import { VECTORIZE_LIMITS } from "../vectorize/records.ts";
@@ -11,7 +11,7 @@ import type { RetryPolicy } from "../vectorize/retry.ts";
 import { type UploadEvent, type UploadSummary, uploadIndex } from "../vectorize/upload-index.ts";
 
 const USAGE = `
-Usage: npm run cli -- upload INDEX_DIR --vectorize INDEX_NAME [--dry-run] [--json] [--batch-size N]
+Usage: npm run cli -- upload INDEX_DIR --vectorize INDEX_NAME [--dry-run] [--json] [--batch-size N] [--timeout SEC]
 
 Upserts every vector of a local index into a Cloudflare Vectorize index (REST API v2), in NDJSON
 batches of at most 5000 vectors and 100 MB, retrying 429 / 5xx / timeouts with backoff.
@@ -20,6 +20,8 @@ batches of at most 5000 vectors and 100 MB, retrying 429 / 5xx / timeouts with b
   --dry-run          build and count the batches, send nothing (no credentials needed)
   --json             print the summary as JSON on stdout (mutation ids, failed batches with ids)
   --batch-size N     vectors per request, 1..5000 (default 5000)
+  --timeout SEC      give up on a request that has not answered in SEC seconds, 1..3600 (default 120);
+                     it is retried like a 5xx (up to 6 attempts in all)
 Credentials come only from the environment: CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (a token
 with "Vectorize Write"). Namespaces: "video" (aggregated vectors), "segment", "caption".
 Vector ids are deterministic, so running it again overwrites instead of duplicating.
@@ -90,6 +92,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
         "dry-run": { type: "boolean" },
         json: { type: "boolean" },
         "batch-size": { type: "string" },
+        timeout: { type: "string" },
       });
       const indexName = requireOption(values.vectorize, "--vectorize INDEX_NAME");
       if (positionals.length !== 1) {
@@ -105,6 +108,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
         VECTORIZE_LIMITS.vectorsPerRequest,
         DEFAULT_BATCH_LIMITS.maxVectors,
       );
+      const timeoutSec = parseIntegerOption(values.timeout, "--timeout", 1, 3600, DEFAULT_TIMEOUT_MS / 1000);
       const dryRun = values["dry-run"] === true;
       const json = values.json === true;
       // Credentials first: a missing token should not wait for a large index to load.
@@ -113,7 +117,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
       const client = config
         ? new VectorizeClient(config, {
             fetch: deps.fetch,
-            timeoutMs: deps.timeoutMs,
+            timeoutMs: values.timeout === undefined ? deps.timeoutMs : timeoutSec * 1000,
             retry: deps.retry,
             onRetry: (event) => {
               if (!json)

@@ -7,7 +7,7 @@ import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy
 export interface VectorizeClientOptions {
   /** fetch implementation (default: globalThis.fetch). */
   fetch?: typeof fetch;
-  /** Abort a request that has not answered within this many milliseconds (default 120 s). */
+  /** Abort a request that has not answered within this many milliseconds (default 120 s; `upload --timeout`). */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Called before each retry wait, e.g. to tell the user. */
@@ -56,7 +56,8 @@ type Outcome =
   | { kind: "retry"; reason: string; status: number | null; retryAfterMs?: number }
   | { kind: "fail"; reason: string; status: number | null };
 
-const DEFAULT_TIMEOUT_MS = 120_000;
+/** Per request; `upload --timeout SEC` overrides it. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 function errorText(body: Envelope | null): string {
   const messages = (body?.errors ?? []).map((e) => `${e.code ?? "?"}: ${e.message ?? ""}`.trim());
@@ -149,6 +150,9 @@ export class VectorizeClient {
     try {
       response = await this.fetch(this.url(indexName, suffix), {
         ...init,
+        // A Blob per attempt: fetch re-reads a Blob when it follows a 307/308, where it detaches the buffer
+        // of a Uint8Array body and then fails ("detached ArrayBuffer") on the redirect and on every retry.
+        body: init.body instanceof Uint8Array ? new Blob([init.body]) : init.body,
         headers: {
           ...(init.headers as Record<string, string>),
           authorization: `Bearer ${this.config.apiToken}`,

@@ -259,3 +259,85 @@ describe("upload to Vectorize", () => {
     expect(summary.bytes).toBeGreaterThan(EXPECTED_IDS.length * DIMENSION * 5);
   });
 });
+
+/** A same-origin front of `target` that answers the first upsert with `status` to the same path + "?moved". */
+async function startRedirectingFront(target: string, status: 307 | 308) {
+  const { createServer } = await import("node:http");
+  let redirected = 0;
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const path = request.url ?? "/";
+    if (path.endsWith("/upsert") && redirected === 0) {
+      redirected++;
+      response.writeHead(status, { location: `${path}?moved` });
+      response.end();
+      return;
+    }
+    const answer = await fetch(`${target}${path.replace("?moved", "")}`, {
+      method: request.method,
+      headers: {
+        authorization: String(request.headers.authorization),
+        "content-type": "application/x-ndjson",
+      },
+      body: request.method === "POST" ? Buffer.concat(chunks) : undefined,
+    });
+    response.writeHead(answer.status, { "content-type": "application/json" });
+    response.end(await answer.text());
+  });
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  const { port } = server.address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    redirects: () => redirected,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+describe("upload through redirects and with --timeout", () => {
+  it.each([307, 308] as const)("re-sends the same body after a %i redirect", async (status) => {
+    const server = await startFake();
+    const front = await startRedirectingFront(server.baseUrl, status);
+    try {
+      const result = await runUpload(["--vectorize", "clips", "--batch-size", "5000"], {
+        env: {
+          CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+          CLOUDFLARE_API_TOKEN: TOKEN,
+          CLOUDFLARE_API_BASE_URL: front.baseUrl,
+        },
+      });
+      expect(result.stderr).not.toContain("failed");
+      expect(result.status).toBe(0);
+      expect(front.redirects()).toBe(1);
+      expectEveryVectorOnce(server);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it("gives up on a silent server after --timeout seconds, attempt by attempt", async () => {
+    await startFake({ fault: () => "slow" });
+    const started = performance.now();
+    const { status, stderr } = await runUpload(["--vectorize", "clips", "--timeout", "1"], {
+      timeoutMs: 60_000,
+    });
+    expect(status).toBe(1);
+    expect(stderr).toContain("no answer within 1000 ms");
+    // 4 attempts (the test's retry policy) of 1 s each; sleeps between them are instant here.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
+  it.each([["0"], ["3601"], ["1.5"], ["soon"]])("refuses --timeout %s with exit 2", async (value) => {
+    const { main: run } = await import("../cli.ts");
+    const status = await run(
+      ["upload", join(dir, "index"), "--vectorize", "clips", "--dry-run", "--timeout", value],
+      {
+        stdout: { write: () => true },
+        stderr: { write: () => true },
+        stdin: Readable.from([]),
+        verbose: false,
+      },
+    );
+    expect(status).toBe(2);
+  });
+});
