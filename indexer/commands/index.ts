@@ -6,6 +6,7 @@ import type { Command, CommandContext } from "../command.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
 import { parseShard } from "../library/shard.ts";
+import { listSome } from "../library/video-id.ts";
 import { parseModelDtype } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { type IndexSummary, indexLibrary } from "../pipeline/index-library.ts";
@@ -15,9 +16,14 @@ const usage = `
 Usage: index <videos> --model DIR --out INDEX_DIR [options]
 
 Embeds the frames of every video with a CLIP image encoder and writes a local index directory
-(manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/). <videos> is a
-directory (searched recursively) or a text file with one video path per line. A run that is
-interrupted resumes where it stopped when started again with the same options.
+(manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/, sync.json). <videos> is
+a directory (searched recursively, symlinks followed), a text file with one video path or http(s)
+URL per line, or a manifest table (CSV/TSV/JSON with a path column). A video's id is its path
+relative to the library without the extension (clips/a.mp4 -> clips/a), or the manifest's id.
+
+Run again on the same --out, index syncs: it embeds new and changed videos (size + mtime, ETag for
+URLs), drops removed ones and keeps the stored vectors, thumbnails and captions of the others; the
+result equals a fresh build. An interrupted run resumes where it stopped.
 
 Options:
   --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, ...)
@@ -35,25 +41,33 @@ Options:
                          Transformers.js names them (text_model_fp16.onnx ...; default fp32)
   --vector-dtype T       storage type of the index's vectors: float32 | float16 (default float32)
   --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
+  --prune                let a sync remove more than half of the index (refused otherwise)
+  --allow-unmatched      leave out caption and manifest rows naming no video (refused otherwise)
   --json                 print a JSON summary on stdout
 
-Exit status: 0 all videos indexed, 3 some skipped (listed), 2 bad input.
+Exit status: 0 all videos indexed, 3 some skipped (listed), 2 bad input or a refused sync.
 `;
 
 function printSummary(summary: IndexSummary, context: CommandContext): void {
-  const { videos, seconds } = summary;
+  const { videos, seconds, sync, captions } = summary;
   const lines = [
     `model ${summary.model.id}: ${Object.entries(summary.model.files)
       .map(([tower, file]) => `${tower} ${file}`)
       .join(", ")}`,
-    `indexed ${videos.indexed}/${videos.total} videos (${videos.resumed} resumed) into ${summary.outDir}: ${summary.vectors} vectors, ${summary.captions.stored} captions`,
+    `indexed ${videos.indexed}/${videos.total} videos (${videos.resumed} resumed) into ${summary.outDir}: ${summary.vectors} vectors, ${captions.stored} captions (${captions.reused} reused)`,
+    `sync: ${sync.added} added, ${sync.changed} changed, ${sync.removed} removed, ${sync.unchanged} unchanged (${sync.reused} kept without decoding)`,
     `${summary.frames} frames in ${seconds.total}s (${summary.framesPerSec} frames/s); busy seconds: decode ${seconds.decode}, preprocess ${seconds.preprocess}, embed ${seconds.embed}, write ${seconds.write}`,
   ];
+  if (sync.reembedReason !== null) lines.push(`re-embedded every video: ${sync.reembedReason}`);
+  if (sync.removedIds.length > 0) lines.push(`removed: ${listSome(sync.removedIds, 10)}`);
   for (const warning of summary.warnings) lines.push(`warning: ${warning}`);
-  if (summary.captions.notIndexed > 0)
+  if (captions.notIndexed > 0)
     lines.push(
-      `${summary.captions.notIndexed} captions belong to videos not in this index and were left out`,
+      `${captions.notIndexed} captions belong to videos not in this index (skipped, or other shards)`,
     );
+  if (captions.unmatched > 0) lines.push(`${captions.unmatched} captions name no video and were left out`);
+  if (summary.unmatchedManifestRows > 0)
+    lines.push(`${summary.unmatchedManifestRows} manifest rows name no video and were left out`);
   if (summary.skipped.length > 0) {
     lines.push(`skipped ${summary.skipped.length} files:`);
     for (const s of summary.skipped) lines.push(`  ${s.path}: ${s.reason}`);
@@ -81,6 +95,8 @@ export const command: Command = {
       dtype: { type: "string" },
       "vector-dtype": { type: "string", default: "float32" },
       shard: { type: "string" },
+      prune: { type: "boolean", default: false },
+      "allow-unmatched": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     });
     if (positionals.length !== 1)
@@ -121,7 +137,11 @@ export const command: Command = {
       dtype,
       modelDtype,
       shard: values.shard === undefined ? null : parseShard(values.shard),
+      prune: values.prune,
+      allowUnmatched: values["allow-unmatched"],
       onPlan(plan) {
+        if (plan.sync.reembedReason !== null && plan.sync.unchanged > 0)
+          context.stderr.write(`re-embedding every video: ${plan.sync.reembedReason}\n`);
         if (plan.resumed > 0)
           context.stderr.write(`resuming: ${plan.resumed} videos already done (${plan.workDir})\n`);
         progress = new ProgressReporter(context.stderr, plan.pending);

@@ -4,6 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { mergeIndexes } from "../index-store/merge.ts";
 import { readIndex } from "../index-store/reader.ts";
+import { mergeSyncRecords, readSyncRecord } from "../index-store/sync-record.ts";
 import { writeIndexAtomically } from "../index-store/writer.ts";
 
 const usage = `
@@ -25,6 +26,8 @@ export const command: Command = {
     const shards = [];
     for (const dir of shardDirs) shards.push(await readIndex(dir));
     const merged = mergeIndexes(shards, shardDirs, new Date().toISOString());
+    // The shards' sync records too, so `index` can later sync the merged index.
+    merged.sync = mergeSyncRecords(await Promise.all(shardDirs.map(readSyncRecord)));
     await writeIndexAtomically(outDir, merged);
     const { counts } = merged.manifest;
     context.stderr.write(

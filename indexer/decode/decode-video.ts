@@ -40,8 +40,9 @@ export function resolveDecoder(choice: DecoderChoice = "auto"): "native" | "wasm
   return "wasm";
 }
 
-/** InputError unless `path` is a non-empty regular file. */
+/** InputError unless `path` is a non-empty regular file (http(s) URLs are left to ffmpeg). */
 async function checkVideoFile(path: string): Promise<void> {
+  if (/^https?:\/\//i.test(path)) return;
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -71,6 +72,8 @@ function probeFailure(path: string, lines: string[]): InputError {
 
 async function probeWith(path: string, decoder: "native" | "wasm"): Promise<VideoProbe> {
   const name = basename(path);
+  if (decoder === "wasm" && /^https?:\/\//i.test(path))
+    throw new InputError("url_needs_ffmpeg", `${path}: URLs are read by native ffmpeg only (install ffmpeg)`);
   if (decoder === "native") {
     const result = await runNative("ffprobe", probeArguments(path));
     if (result.code !== 0) throw probeFailure(path, result.stderr.split("\n"));

@@ -1,5 +1,6 @@
 // An index held in memory, between its sources (journal, shard indexes) and the files on disk.
 import type { CaptionRecord, IndexManifest, VectorRows, VideoRecord } from "../../shared/index-format.ts";
+import type { SyncRecord } from "./sync-record.ts";
 
 /** Everything an index directory holds; vectors are float32 here whatever the dtype on disk. */
 export interface IndexData {
@@ -13,4 +14,6 @@ export interface IndexData {
   captionVectors: Float32Array;
   /** Thumbnail bytes per video (same order as `videos`), or a function reading them, or null. */
   thumbnails: (() => Promise<Uint8Array | null>)[];
+  /** What `index` needs to sync this index later (sync.json); absent for merged or generated indexes. */
+  sync?: SyncRecord;
 }

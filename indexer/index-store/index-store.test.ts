@@ -1,5 +1,5 @@
 // Writer, reader, assemble/split and merge on a small synthetic index.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { l2NormalizeRowsInPlace } from "../../shared/vectors.ts";
 import { assembleIndex, splitIndex, type VideoPart } from "./assemble.ts";
 import { mergeIndexes } from "./merge.ts";
 import { readIndex } from "./reader.ts";
-import { writeIndexAtomically } from "./writer.ts";
+import { recoverInterruptedWrite, writeIndexAtomically } from "./writer.ts";
 
 const D = 4;
 const SETTINGS = {
@@ -97,11 +97,43 @@ describe("index store", () => {
     dir = await mkdtemp(join(tmpdir(), "index-store-"));
     const out = join(dir, "index");
     await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
-    await writeFile(join(out, "stale.txt"), "old");
     await writeIndexAtomically(out, assembleIndex(PARTS.slice(0, 1), SETTINGS));
     expect(await readdir(dir)).toEqual(["index"]);
     expect((await readIndex(out)).videos.map((v) => v.id)).toEqual(["b.mp4"]);
-    expect(await readdir(out)).not.toContain("stale.txt");
+  });
+
+  it("refuses to replace an index holding files it did not write, and touches nothing", async () => {
+    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    const out = join(dir, "index");
+    await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
+    await writeFile(join(out, "notes.txt"), "mine");
+    await writeFile(join(out, "thumbnails", "cover.png"), "mine too");
+    const before = await filesOf(out);
+    await expect(writeIndexAtomically(out, assembleIndex(PARTS.slice(0, 1), SETTINGS))).rejects.toThrow(
+      /refusing to replace .*index: it holds files that are not part of the index \(notes.txt, thumbnails\/cover.png\)/,
+    );
+    expect(await filesOf(out)).toEqual(before);
+    expect(await readdir(dir)).toEqual(["index"]);
+  });
+
+  it("repairs what a killed write left: the old index put back, temp folders removed", async () => {
+    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    const out = join(dir, "index");
+    await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
+    const good = await filesOf(out);
+    // Killed between "old index moved away" and "new index moved in" (pid 999999 is not running).
+    await rename(out, join(dir, ".index.old-999999"));
+    await mkdir(join(dir, ".index.tmp-999999"));
+    await writeFile(join(dir, ".index.tmp-999999", "vectors.npy"), "half");
+    await mkdir(join(dir, ".other.tmp-999999")); // another index's: not ours to touch
+    const cleaned = await recoverInterruptedWrite(out);
+    expect(cleaned.map((p) => p.slice(dir.length + 1))).toEqual([".index.old-999999", ".index.tmp-999999"]);
+    expect((await readdir(dir)).sort()).toEqual([".other.tmp-999999", "index"]);
+    expect(await filesOf(out)).toEqual(good);
+    // A leftover old index beside a present one is removed.
+    await mkdir(join(dir, ".index.old-999998"));
+    await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
+    expect((await readdir(dir)).sort()).toEqual([".other.tmp-999999", "index"]);
   });
 
   it("never replaces a directory that is not an index", async () => {

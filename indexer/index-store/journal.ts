@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileDurably } from "./durable-file.ts";
-import type { VideoResult } from "./video-result.ts";
+import { sameSource, type VideoResult } from "./video-result.ts";
 
 const MAGIC = "CVJ1";
 
@@ -88,7 +88,7 @@ export class Journal {
     if (!bytes) return null;
     const result = decodeResult(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     if (!result || result.id !== id) return null;
-    if (result.source.sizeBytes !== source.sizeBytes || result.source.mtimeMs !== source.mtimeMs) return null;
+    if (!sameSource(result.source, source)) return null;
     return result;
   }
 

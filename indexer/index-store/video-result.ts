@@ -1,5 +1,20 @@
 // The per-video result the pipeline produces and the journal stores: metadata plus its vector rows.
 
+/**
+ * What says a video file is unchanged: size and modification time; for a URL, Content-Length,
+ * Last-Modified (ms, 0 when absent) and the ETag when the server sends one.
+ */
+export interface SourceIdentity {
+  sizeBytes: number;
+  mtimeMs: number;
+  etag?: string;
+}
+
+/** True when two identities describe the same file contents. */
+export function sameSource(a: SourceIdentity, b: SourceIdentity): boolean {
+  return a.sizeBytes === b.sizeBytes && a.mtimeMs === b.mtimeMs && (a.etag ?? null) === (b.etag ?? null);
+}
+
 /** Metadata and vectors of one indexed video. */
 export interface VideoResult {
   id: string;
@@ -12,7 +27,7 @@ export interface VideoResult {
   /** Frames embedded. */
   frames: number;
   /** Identity of the source file when it was indexed; a changed file is indexed again on resume. */
-  source: { sizeBytes: number; mtimeMs: number };
+  source: SourceIdentity;
   /** One entry per vector row: aggregation position in the manifest (or -1 for a segment) and time span. */
   rows: { aggregation: number; startSec: number; endSec: number }[];
   /** Row-major [rows.length, d] float32, L2-normalized rows. */

@@ -1,36 +1,107 @@
-// Discovery, manifest and shard assignment on a small temp library.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+// Discovery, the id rule, manifest and shard assignment on a small temp library.
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
+import { readCaptionsFile } from "../captions-file.ts";
 import { discoverVideos } from "./discover.ts";
 import { applyManifest, parseManifest } from "./manifest-file.ts";
 import { inShard, parseShard, shardOf } from "./shard.ts";
+import { resolveVideoRefs, videoIdOfPath, videoIdOfUrl } from "./video-id.ts";
 
 let root = "";
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "library-"));
-  for (const name of ["b.mp4", "a/c.MKV", "a/notes.txt", ".hidden/x.mp4", "z.webm"]) {
+  for (const name of ["b.mp4", "a/c.MKV", "a/notes.txt", ".hidden/x.mp4", "z.webm", "d/e.f.avi"]) {
     await mkdir(join(root, name, ".."), { recursive: true });
     await writeFile(join(root, name), "");
   }
-  await writeFile(join(root, "list.txt"), "# my videos\nz.webm\n\na/c.MKV\n");
+  await writeFile(
+    join(root, "list.txt"),
+    "# my videos\nz.webm\n\na/c.MKV\nhttps://cdn.example/clips/q%20r.mp4?sig=1\n",
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("discoverVideos", () => {
-  it("walks a directory by extension, ids relative and sorted", async () => {
-    const library = await discoverVideos(root);
-    expect(library.videos.map((v) => v.id)).toEqual(["a/c.MKV", "b.mp4", "z.webm"]);
-    expect(library.videos[1].path).toBe(join(root, "b.mp4"));
+describe("the id rule", () => {
+  it("is the path relative to the root without the extension; a URL's path", () => {
+    expect(["a.mp4", "clips/a.mp4", "x/b.c.avi", ".hidden", "noext", "d.ir/v"].map(videoIdOfPath)).toEqual([
+      "a",
+      "clips/a",
+      "x/b.c",
+      ".hidden",
+      "noext",
+      "d.ir/v",
+    ]);
+    expect(videoIdOfUrl("https://h:8080/v/a%20b.mp4?sig=x#t")).toBe("v/a b");
   });
 
-  it("reads a list file relative to itself", async () => {
+  it("resolves references by id or by a unique last segment; refuses an ambiguous one", () => {
+    const ids = ["toy-01", "movie/clip.1", "a/x", "b/x"];
+    const resolved = resolveVideoRefs(ids, ["toy-01", "clip.1", "movie/clip.1", "nope", "toy-01.mp4"]);
+    expect([...resolved.ids]).toEqual([
+      ["toy-01", "toy-01"],
+      ["clip.1", "movie/clip.1"],
+      ["movie/clip.1", "movie/clip.1"],
+    ]);
+    expect(resolved.unmatched).toEqual(["nope", "toy-01.mp4"]);
+    expect(() => resolveVideoRefs(ids, ["x"])).toThrow(/"x" could be any of a\/x, b\/x/);
+  });
+});
+
+describe("discoverVideos", () => {
+  it("walks a directory by extension, ids relative without extension and sorted", async () => {
+    const library = await discoverVideos(root);
+    expect(library.videos.map((v) => v.id)).toEqual(["a/c", "b", "d/e.f", "z"]);
+    expect(library.videos[1]).toEqual({ id: "b", path: join(root, "b.mp4"), location: "b.mp4" });
+    expect(library.manifest).toBeNull();
+  });
+
+  it("reads a list file of paths and URLs relative to itself", async () => {
     const library = await discoverVideos(join(root, "list.txt"));
     expect(library.root).toBe(root);
-    expect(library.videos.map((v) => v.id)).toEqual(["a/c.MKV", "z.webm"]);
+    expect(library.videos.map((v) => [v.id, v.location])).toEqual([
+      ["a/c", "a/c.MKV"],
+      ["clips/q r", "https://cdn.example/clips/q%20r.mp4?sig=1"],
+      ["z", "z.webm"],
+    ]);
+    expect(library.videos[1].path).toBe("https://cdn.example/clips/q%20r.mp4?sig=1");
+  });
+
+  it("follows symlinked files and folders, and notes a cycle instead of looping", async () => {
+    const lib = await mkdtemp(join(tmpdir(), "library-links-"));
+    await mkdir(join(lib, "real", "inner"), { recursive: true });
+    await writeFile(join(lib, "real", "inner", "v.mp4"), "");
+    await symlink(join(root, "b.mp4"), join(lib, "linked.mp4"));
+    await symlink(join(root, "a"), join(lib, "elsewhere"));
+    await symlink(join(lib, "real"), join(lib, "real", "inner", "loop")); // back to an ancestor
+    await symlink(join(lib, "missing.mp4"), join(lib, "broken.mp4"));
+    const library = await discoverVideos(lib);
+    expect(library.videos.map((v) => v.id)).toEqual(["broken", "elsewhere/c", "linked", "real/inner/v"]);
+    expect(library.videos.find((v) => v.id === "linked")?.path).toBe(join(lib, "linked.mp4"));
+    expect(library.notes).toEqual([
+      expect.stringMatching(/^real\/inner\/loop: links to a folder already walked/),
+    ]);
+    await rm(lib, { recursive: true, force: true });
+  });
+
+  it("takes a manifest given as <videos> as the manifest, not as a list of paths", async () => {
+    await writeFile(join(root, "manifest.csv"), "id,path,title\nbee,b.mp4,Bee\n,z.webm,\n");
+    const library = await discoverVideos(join(root, "manifest.csv"));
+    expect(library.videos.map((v) => v.location)).toEqual(["b.mp4", "z.webm"]);
+    expect(library.manifest?.map((e) => e.id)).toEqual(["bee", undefined]);
+    const { videos, unmatched } = applyManifest(library, library.manifest ?? [], root);
+    expect(videos.map((v) => [v.id, v.title])).toEqual([
+      ["bee", "Bee"],
+      ["z", "z"],
+    ]);
+    expect(unmatched).toEqual([]);
+    // No .csv name, but a header naming "path": still a manifest.
+    await writeFile(join(root, "videos.list"), "path,title\nb.mp4,B\n");
+    expect((await discoverVideos(join(root, "videos.list"))).manifest).toHaveLength(1);
   });
 
   it("says what to do when the input is missing", async () => {
@@ -39,7 +110,7 @@ describe("discoverVideos", () => {
 });
 
 describe("manifest", () => {
-  it("gives ids, titles and urls from CSV and JSON", async () => {
+  it("gives ids, titles and urls from CSV and JSON; unmatched rows are returned; clashes refused", async () => {
     const library = await discoverVideos(root);
     const csv = parseManifest(
       'id,path,title,url\nvideo-7,b.mp4,"Bee, movie",https://x/7\n,missing.mp4,,\n',
@@ -47,13 +118,16 @@ describe("manifest", () => {
     );
     const { videos, unmatched } = applyManifest(library, csv, root);
     expect(videos.map((v) => [v.id, v.title, v.url])).toEqual([
-      ["a/c.MKV", "c", null],
+      ["a/c", "c", null],
+      ["d/e.f", "e.f", null],
       ["video-7", "Bee, movie", "https://x/7"],
-      ["z.webm", "z", null],
+      ["z", "z", null],
     ]);
     expect(unmatched).toEqual(["missing.mp4"]);
-    const json = parseManifest(JSON.stringify([{ id: "a/c.MKV", path: "z.webm" }]), "m.json");
-    expect(() => applyManifest(library, json, root)).toThrow(/two videos have the id "a\/c.MKV"/);
+    const json = parseManifest(JSON.stringify([{ id: "a/c", path: "z.webm" }]), "m.json");
+    expect(() => applyManifest(library, json, root)).toThrow(
+      /two videos have the id "a\/c" \(.*a\/c.MKV and .*z.webm\)/,
+    );
   });
 
   it("rejects a table without a path column", () => {
@@ -61,15 +135,36 @@ describe("manifest", () => {
   });
 });
 
+describe.skipIf(!hasSharedData)(
+  `real captions files (${hasSharedData ? "present" : SHARED_DATA_SKIP_REASON})`,
+  () => {
+    it("MSR-VTT's annotation file as --captions names videos by the id rule (video9770.mp4 -> video9770)", async () => {
+      const captions = await readCaptionsFile(sharedPath("datasets", "msrvtt", "MSRVTT_JSFUSION_test.csv"));
+      expect(captions).toHaveLength(1000);
+      const ids = [...new Set(captions.map((c) => c.videoId))];
+      const lib = await mkdtemp(join(tmpdir(), "library-msrvtt-"));
+      for (const id of ids) await writeFile(join(lib, `${id}.mp4`), "");
+      const library = await discoverVideos(lib);
+      const resolved = resolveVideoRefs(
+        library.videos.map((v) => v.id),
+        captions.map((c) => c.videoId),
+      );
+      expect(resolved.unmatched).toEqual([]);
+      expect(resolved.ids.get("video9770")).toBe("video9770");
+      await rm(lib, { recursive: true, force: true });
+    });
+  },
+);
+
 describe("shards", () => {
   it("parses i/n and splits ids into disjoint covering shards", () => {
     expect(parseShard("2/3")).toEqual({ index: 2, count: 3 });
     for (const bad of ["0/3", "4/3", "1", "a/b"]) expect(() => parseShard(bad)).toThrow(/--shard/);
-    const ids = Array.from({ length: 200 }, (_, i) => `video${i}.mp4`);
+    const ids = Array.from({ length: 200 }, (_, i) => `video${i}`);
     const owners = ids.map((id) => [1, 2, 3].filter((index) => inShard(id, { index, count: 3 })));
     expect(owners.every((o) => o.length === 1)).toBe(true);
     const sizes = [1, 2, 3].map((s) => owners.filter((o) => o[0] === s).length);
     expect(Math.min(...sizes)).toBeGreaterThan(40);
-    expect(shardOf("video1.mp4", 3)).toBe(shardOf("video1.mp4", 3));
+    expect(shardOf("video1", 3)).toBe(shardOf("video1", 3));
   });
 });

@@ -2,10 +2,11 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { compareIds, type Library } from "./discover.ts";
+import type { Library } from "./discover.ts";
 import { parseTableOrJson } from "./table-or-json.ts";
+import { assertUniqueIds, compareIds, isHttpUrl } from "./video-id.ts";
 
-/** One manifest entry; `path` is relative to the manifest file's directory, or absolute. */
+/** One manifest entry; `path` is relative to the manifest file's directory, absolute, or an http(s) URL. */
 export interface ManifestEntry {
   id?: string;
   path: string;
@@ -16,7 +17,10 @@ export interface ManifestEntry {
 /** A library video with the metadata the index stores. */
 export interface CatalogVideo {
   id: string;
+  /** Absolute path or http(s) URL. */
   path: string;
+  /** As in LibraryVideo (what the sync record stores). */
+  location: string;
   title: string;
   url: string | null;
 }
@@ -67,24 +71,23 @@ export function parseManifest(text: string, fileName: string): ManifestEntry[] {
   });
 }
 
-function fileTitle(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
+/** Default title: the file name without its extension, i.e. the id's last segment. */
+function fileTitle(id: string): string {
+  return id.slice(id.lastIndexOf("/") + 1);
 }
 
 /**
  * Gives every library video its id, title and url: from the manifest entry with the same path
- * (relative paths resolved against `baseDir`, the manifest's directory) when there is one, else
- * id = library id and title = file name. Returns the catalog sorted by id and the manifest paths
- * that match no video (for a warning).
+ * (relative paths resolved against `baseDir`, the manifest's directory; URLs as written) when there
+ * is one, else the library id (video-id.ts) and title = file name. Returns the catalog sorted by id
+ * and the manifest paths that match no video (the caller refuses them unless allowed).
  */
 export function applyManifest(
   library: Library,
   entries: ManifestEntry[],
   baseDir: string,
 ): { videos: CatalogVideo[]; unmatched: string[] } {
-  const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const resolvePath = (path: string) => (isHttpUrl(path) || isAbsolute(path) ? path : resolve(baseDir, path));
   const byPath = new Map<string, ManifestEntry>();
   for (const entry of entries) byPath.set(resolvePath(entry.path), entry);
   const matched = new Set<string>();
@@ -94,15 +97,13 @@ export function applyManifest(
     return {
       id: entry?.id ?? video.id,
       path: video.path,
+      location: video.location,
       title: entry?.title ?? fileTitle(video.id),
       url: entry?.url ?? null,
     };
   });
   videos.sort((a, b) => compareIds(a.id, b.id));
-  for (let i = 1; i < videos.length; i++) {
-    if (videos[i].id === videos[i - 1].id)
-      throw new InputError("duplicate_video", `two videos have the id "${videos[i].id}"; ids must be unique`);
-  }
+  assertUniqueIds(videos);
   const unmatched = entries.filter((e) => !matched.has(resolvePath(e.path))).map((e) => e.path);
   return { videos, unmatched };
 }

@@ -1,0 +1,88 @@
+// sync.json, kept inside an index directory by `index`: the settings that made its vectors and the
+// identity of every video's source, so the next `index` on the same --out re-embeds only what changed.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { VectorDtype } from "../../shared/index-format.ts";
+import type { SourceIdentity } from "./video-result.ts";
+
+/** File name inside the index directory (read by the indexer only; the worker never needs it). */
+export const SYNC_FILE = "sync.json";
+const SYNC_FORMAT = "clip-video-index-sync";
+const SYNC_VERSION = 1;
+
+/** A model tower pinned on disk (as model-dir.ts's visionModelStamp). */
+export interface TowerStamp {
+  id: string;
+  dimension: number;
+  file: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+/** Everything that decides the stored vectors. */
+export interface SyncSettings {
+  vision: TowerStamp;
+  /** The text tower that embedded the captions, or null when no captions file was given. */
+  text: TowerStamp | null;
+  sampling: string;
+  aggregations: string[];
+  segmentSec: number | null;
+  decoder: string;
+  vectorDtype: VectorDtype;
+}
+
+/** One indexed video: where it was (relative to the library root, or a URL) and its identity then. */
+export interface SyncVideo {
+  id: string;
+  location: string;
+  source: SourceIdentity;
+}
+
+export interface SyncRecord {
+  format: typeof SYNC_FORMAT;
+  version: number;
+  settings: SyncSettings;
+  /** Sorted by id, as videos.json. */
+  videos: SyncVideo[];
+}
+
+/** A record for `videos` (sorted by id by the caller). */
+export function makeSyncRecord(settings: SyncSettings, videos: SyncVideo[]): SyncRecord {
+  return { format: SYNC_FORMAT, version: SYNC_VERSION, settings, videos };
+}
+
+/** The bytes written to sync.json (stable: same record, same bytes). */
+export function encodeSyncRecord(record: SyncRecord): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(record, null, 1)}\n`);
+}
+
+/** The record of the index at `dir`, or null when it has none (merged, older, or hand-made indexes). */
+export async function readSyncRecord(dir: string): Promise<SyncRecord | null> {
+  const text = await readFile(join(dir, SYNC_FILE), "utf8").catch(() => null);
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as SyncRecord;
+    if (value.format !== SYNC_FORMAT || value.version !== SYNC_VERSION || !Array.isArray(value.videos))
+      return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The record of shards merged into one index (`merge`): their videos together, sorted by id, when
+ * every shard has a record with the same settings; undefined otherwise (the merged index then syncs
+ * by embedding everything once).
+ */
+export function mergeSyncRecords(records: readonly (SyncRecord | null)[]): SyncRecord | undefined {
+  const [first] = records;
+  if (
+    !first ||
+    records.some((r) => r === null || JSON.stringify(r.settings) !== JSON.stringify(first.settings))
+  )
+    return undefined;
+  const videos = records.flatMap((r) => r?.videos ?? []);
+  videos.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return makeSyncRecord(first.settings, videos);
+}
