@@ -157,7 +157,7 @@ describe.skipIf(!hasSharedData)("upstream-made CLIP exports (../shared/models)",
       };
       const vectors = npyToFloat32(parseNpy(readFileSync(join(out, "vectors.npy"))));
       const d = 32;
-      const video = videos.findIndex((v) => v.id === "vid1.mp4");
+      const video = videos.findIndex((v) => v.id === "vid1");
       const row = (aggregation: number) =>
         vectors.subarray(
           rows.video.findIndex((v, r) => v === video && rows.aggregation[r] === aggregation) * d,

@@ -3,8 +3,9 @@ import { InputError } from "../../shared/errors.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { mergeIndexes } from "../index-store/merge.ts";
+import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
-import { mergeSyncRecords, readSyncRecord } from "../index-store/sync-record.ts";
+import { mergeSyncRecords } from "../index-store/sync-record.ts";
 import { writeIndexAtomically } from "../index-store/writer.ts";
 
 const usage = `

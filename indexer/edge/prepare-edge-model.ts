@@ -20,13 +20,16 @@ import {
   type EdgeManifest,
   type EdgeTableDtype,
 } from "../../shared/model/edge-text-encoder.ts";
+import type { OrtTensor } from "../../shared/model/ort-types.ts";
 import { describeTowerFile, type ModelDtype, resolveModelDir, towerFile } from "../model-dir.ts";
-import { ONNX_DTYPE } from "../onnx/proto.ts";
+import { ONNX_DTYPE, type OnnxTypes } from "../onnx/proto.ts";
 import { readTowerModel } from "../onnx/tower-graph.ts";
 import { writeModelProto } from "../onnx/write-model.ts";
+import { nodeOrt } from "../onnx-runtime.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
+import { type SpecializeSummary, specializeReshapes } from "./specialize-reshapes.ts";
 import { VERIFICATION_SENTENCES } from "./verification-sentences.ts";
 import { DEFAULT_MIN_COSINE, type EdgeVerification, verifyEdgeModel } from "./verify-edge-model.ts";
 
@@ -60,6 +63,8 @@ export interface PrepareEdgeResult {
   quantized: QuantizeSummary;
   /** The ops between input_ids and the token-embedding lookup that was taken out (e.g. ["Reshape"]). */
   idsPath: string[];
+  /** Reshape targets made constant for batch 1, and the node counts before and after. */
+  reshapes: SpecializeSummary;
   /** Source vs edge cosines on the verification sentences. */
   verification: EdgeVerification;
 }
@@ -67,6 +72,19 @@ export interface PrepareEdgeResult {
 function intInput(name: string, elemType: number | null | undefined): EdgeIntInput {
   if (elemType === ONNX_DTYPE.int64) return { name, dtype: "int64" };
   throw new InputError("bad_model", `graph input ${name} must be int64 (ONNX type ${elemType})`);
+}
+
+/** Zero embeddings and all-ones integer inputs (ids, mask) of `length` tokens, batch 1, for the shape probe. */
+function probeFeeds(graph: OnnxTypes.IGraphProto, length: number, width: number): Record<string, OrtTensor> {
+  const feeds: Record<string, OrtTensor> = {};
+  for (const input of graph.input ?? []) {
+    const name = input.name ?? "";
+    feeds[name] =
+      name === INPUTS_EMBEDS
+        ? new nodeOrt.Tensor("float32", new Float32Array(length * width), [1, length, width])
+        : new nodeOrt.Tensor("int64", new BigInt64Array(length).fill(1n), [1, length]);
+  }
+  return feeds;
 }
 
 function fileBytes(path: string): number {
@@ -115,7 +133,13 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
   const sourceBytes = loaded.initializers.reduce((sum, tensor) => sum + tensor.bytes.byteLength, 0);
 
   const extracted = extractTokenEmbedding(loaded, { vocabSize: source.config.vocabSize });
-  const ids = extracted.idsStillUsed
+  const reshapes = await specializeReshapes(loaded, [TEXT_EMBEDS], (length) =>
+    probeFeeds(graph, length, extracted.width),
+  );
+  log(
+    `reshape targets fixed for batch 1: ${reshapes.fixed} of ${reshapes.fixed + reshapes.kept}; nodes ${reshapes.nodesBefore} -> ${reshapes.nodesAfter}`,
+  );
+  const ids = graph.input?.some((value) => value.name === extracted.idsInput)
     ? intInput(
         extracted.idsInput,
         graph.input?.find((value) => value.name === extracted.idsInput)?.type?.tensorType?.elemType,
@@ -196,6 +220,7 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
       files,
       quantized,
       idsPath: extracted.path,
+      reshapes,
       verification,
     };
   }

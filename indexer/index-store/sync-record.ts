@@ -1,7 +1,6 @@
 // sync.json, kept inside an index directory by `index`: the settings that made its vectors and the
 // identity of every video's source, so the next `index` on the same --out re-embeds only what changed.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+// No Node imports: IndexData (read by worker-side tests too) names its type; read-sync-record.ts reads the file.
 import type { VectorDtype } from "../../shared/index-format.ts";
 import type { SourceIdentity } from "./video-result.ts";
 
@@ -56,10 +55,8 @@ export function encodeSyncRecord(record: SyncRecord): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(record, null, 1)}\n`);
 }
 
-/** The record of the index at `dir`, or null when it has none (merged, older, or hand-made indexes). */
-export async function readSyncRecord(dir: string): Promise<SyncRecord | null> {
-  const text = await readFile(join(dir, SYNC_FILE), "utf8").catch(() => null);
-  if (text === null) return null;
+/** The record in sync.json's text, or null when it is not one (older or hand-made files). */
+export function parseSyncRecord(text: string): SyncRecord | null {
   try {
     const value = JSON.parse(text) as SyncRecord;
     if (value.format !== SYNC_FORMAT || value.version !== SYNC_VERSION || !Array.isArray(value.videos))

@@ -11,10 +11,10 @@ import { type CaptionEntry, readCaptionsFile } from "../captions-file.ts";
 import { assembleIndex, splitIndex, type VideoPart } from "../index-store/assemble.ts";
 import type { IndexData } from "../index-store/index-data.ts";
 import { Journal, removeWorkDir, settingsKey } from "../index-store/journal.ts";
+import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
 import {
   makeSyncRecord,
-  readSyncRecord,
   type SyncRecord,
   type SyncSettings,
   type TowerStamp,
