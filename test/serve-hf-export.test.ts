@@ -85,15 +85,15 @@ describe.skipIf(!hasSharedData)("serve --model (Transformers.js export) in wrang
         "2",
       ]);
       expect(cli.code, cli.stderr).toBe(0);
-      const hits = (JSON.parse(cli.stdout) as { hits: { id: string; score: number }[] }).hits;
+      const hits = (JSON.parse(cli.stdout) as { results: { videoId: string; score: number }[] }).results;
       expect(body.results).toHaveLength(hits.length);
       for (const [i, hit] of hits.entries()) {
-        const served = body.results.find((result) => result.videoId === hit.id);
+        const served = body.results.find((result) => result.videoId === hit.videoId);
         expect(Math.abs((served?.score ?? Number.NaN) - hit.score), text).toBeLessThanOrEqual(
           SCORE_TOLERANCE,
         );
         if (i === 0 && hits[0].score - hits[1].score > 2 * SCORE_TOLERANCE) {
-          expect(body.results[0].videoId, text).toBe(hit.id);
+          expect(body.results[0].videoId, text).toBe(hit.videoId);
           compared++;
         }
       }

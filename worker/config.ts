@@ -1,4 +1,5 @@
-// Reads the worker's vars (wrangler.toml [vars]) into a typed config with defaults, once per env object.
+// Reads and checks the worker's vars (wrangler.toml [vars]) into a typed config with defaults, once per env.
+import { ApiError } from "./http/api-error.ts";
 
 /** Environment of the worker: generated binding types plus the optional Vectorize binding. */
 export type WorkerEnv = Env & { VECTORIZE?: Vectorize };
@@ -30,18 +31,40 @@ function withSlash(prefix: string | undefined, fallback: string): string {
   return value === "" || value.endsWith("/") ? value : `${value}/`;
 }
 
+/** One of `allowed` (case-insensitive), `fallback` when unset; anything else is a config error. */
+function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  const found = allowed.find((option) => option === value.trim().toLowerCase());
+  if (found === undefined)
+    throw new ApiError(
+      503,
+      "bad_config",
+      `${name} is ${JSON.stringify(value)}; set it to ${allowed.map((a) => JSON.stringify(a)).join(" or ")} in wrangler.toml [vars]`,
+    );
+  return found;
+}
+
 /** Vars cannot change within an isolate; keyed by the env object so that a different env gets its own. */
 const configs = new WeakMap<WorkerEnv, WorkerConfig>();
 
-/** Config from the env vars; unknown STORE values fall back to "flat". Do not mutate the result. */
+/**
+ * Config from the env vars, checked: STORE is flat|vectorize, RATE_LIMIT on|off (case-insensitive); any
+ * other value throws ApiError 503 "bad_config" naming the var (worker/index.ts checks at startup, so a
+ * deploy with a bad value fails; every request reports it too). Do not mutate the result.
+ */
 export function readConfig(env: WorkerEnv): WorkerConfig {
   let config = configs.get(env);
   if (!config) {
     config = {
       modelPrefix: withSlash(env.MODEL_PREFIX, "model/"),
       indexPrefix: withSlash(env.INDEX_PREFIX, "index/"),
-      store: env.STORE === "vectorize" ? "vectorize" : "flat",
-      rateLimit: env.RATE_LIMIT === "on",
+      store: oneOf("STORE", env.STORE, ["flat", "vectorize"], "flat"),
+      rateLimit: oneOf("RATE_LIMIT", env.RATE_LIMIT, ["on", "off"], "on") === "on",
       corsOrigin: env.CORS_ORIGIN || "*",
     };
     configs.set(env, config);

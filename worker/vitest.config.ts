@@ -1,5 +1,6 @@
 // Worker tests: run inside workerd (Workers Vitest pool) against wrangler.toml, with real ONNX Runtime Web.
-// The fixture model and index are generated here in Node and served to the tests through FIXTURES.
+// The fixture model and index are generated here in Node and served to the tests through FIXTURES; the
+// OpenAPI validators run here too (OPENAPI_CHECK), on documents and responses the tests send.
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -7,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { writeTinyIndex, writeTinyModelDir } from "./test/fixtures/tiny-clip.ts";
+import { checkDocument, checkExchanges, type Exchange } from "./test/openapi-check.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURE_DIR = mkdtempSync(join(tmpdir(), "clip-worker-fixture-"));
@@ -32,6 +34,16 @@ export default defineConfig({
             const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
             if (name === "") return Response.json(listFiles(FIXTURE_DIR));
             return new Response(readFileSync(join(FIXTURE_DIR, name)));
+          },
+          // POST /document {document} -> checkDocument; POST /exchanges {document, exchanges} -> problems.
+          OPENAPI_CHECK: async (request: Request) => {
+            const { document, exchanges } = (await request.json()) as {
+              document: Record<string, unknown>;
+              exchanges: Exchange[];
+            };
+            const path = new URL(request.url).pathname;
+            if (path === "/document") return Response.json(await checkDocument(document));
+            return Response.json(await checkExchanges(document, exchanges));
           },
         },
       },

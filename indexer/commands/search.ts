@@ -26,7 +26,8 @@ Options:
   --aggregation SPEC     score only this stored aggregation (e.g. mean, kmeans:4)
   --dtype D              text model file to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)
   --device cpu|cuda      execution provider (default cpu)
-  --json                 print the hits as JSON on stdout
+  --json                 print {query, model, dimension, textModel, results[]} as JSON on stdout
+                         (results[]: rank, videoId, title, url, score, moment {startSec, endSec, score})
 `;
 
 /** models/<id> under the working directory, where `kit` and the README put models; else ask for --model. */
@@ -81,11 +82,12 @@ export const command: Command = {
       await text.release();
     }
     const scores = await scoreIndexRows(index.vectors, index.manifest.model.dimension, query);
-    const hits = rankVideos(index, scores, k, values.aggregation).map((hit, rank) => {
+    // Field names as the worker's API (/api/search): results[].videoId, moment.startSec/endSec, model (id).
+    const results = rankVideos(index, scores, k, values.aggregation).map((hit, rank) => {
       const video = index.videos[hit.video];
       return {
         rank: rank + 1,
-        id: video.id,
+        videoId: video.id,
         title: video.title,
         url: video.url,
         score: hit.score,
@@ -93,19 +95,21 @@ export const command: Command = {
       };
     });
     if (values.json) {
-      context.stdout.write(
-        `${JSON.stringify({ query: positionals[0], model: index.manifest.model, textModel, hits }, null, 2)}\n`,
-      );
+      const { id, dimension } = index.manifest.model;
+      const body = { query: positionals[0], model: id, dimension, textModel, results };
+      context.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
       return 0;
     }
     context.stderr.write(`text model: ${textModel}\n`);
-    for (const hit of hits) {
+    for (const hit of results) {
       const moment = hit.moment
         ? `  best moment ${formatTime(hit.moment.startSec)}-${formatTime(hit.moment.endSec)}`
         : "";
-      context.stdout.write(`${String(hit.rank).padStart(3)}  ${hit.score.toFixed(4)}  ${hit.id}${moment}\n`);
+      context.stdout.write(
+        `${String(hit.rank).padStart(3)}  ${hit.score.toFixed(4)}  ${hit.videoId}${moment}\n`,
+      );
     }
-    if (hits.length === 0) context.stderr.write("the index holds no videos\n");
+    if (results.length === 0) context.stderr.write("the index holds no videos\n");
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 // HTTP errors of the API: `{ error: { code, message } }` with the right status, never a stack.
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isInputError } from "../../shared/errors.ts";
 
@@ -28,13 +29,20 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** The app's onError: ApiError keeps its status; InputError (bad model/index in R2) is a 503; anything else a 500. */
+/** The app's onError: ApiError and Hono's HTTPException (4xx) keep their status; InputError (bad model/index in R2) is a 503; anything else a 500. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     return c.json<ErrorBody>(
       { error: { code: error.code, message: error.message } },
       error.status,
       error.headers,
+    );
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    // Hono's own refusals (a middleware's 4xx): same shape, a code from the status.
+    return c.json<ErrorBody>(
+      { error: { code: `http_${error.status}`, message: error.message || "bad request" } },
+      error.status,
     );
   }
   if (isInputError(error)) {

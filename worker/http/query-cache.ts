@@ -54,3 +54,8 @@ export async function writeCachedEmbedding(
     // Caching is an optimization; see above.
   }
 }
+
+/** Same spelling for the same query, for the embedding cache key (the tokenizer lowercases anyway). */
+export function normalizeQuery(q: string): string {
+  return q.trim().replace(/\s+/g, " ").toLowerCase();
+}

@@ -1,5 +1,6 @@
 // Per-client rate limiting through the Workers rate limiting binding: 429 + Retry-After when exceeded.
 import type { MiddlewareHandler } from "hono";
+import { readConfig, type WorkerEnv } from "../config.ts";
 import { ApiError } from "./api-error.ts";
 
 /** Seconds a client should wait: the binding's period (wrangler.toml ratelimits.simple.period). */
@@ -23,3 +24,12 @@ export function rateLimit(
     return next();
   };
 }
+
+/**
+ * The app's limiter, on the routes that search (text search, captions, similar videos): assets, health
+ * and the OpenAPI document are not counted, so one results page with its thumbnails costs one request.
+ */
+export const limitSearches: MiddlewareHandler = rateLimit(
+  (env) => (env as WorkerEnv).RATE_LIMITER,
+  (env) => readConfig(env as WorkerEnv).rateLimit,
+);

@@ -1,57 +1,130 @@
-// GET /api/health: model, index counts, whether the encoder is loaded, and memory figures of the isolate.
-// ?warm=1 also loads the encoder (to measure a cold start). 503 while the model or index is unusable.
-import { Hono } from "hono";
-import { type AppEnv, keepAlive, readConfig } from "../config.ts";
+// GET /api/health: whether search can work (config, index, model present and the same as the index's), index
+// counts, encoder state and memory figures. ?warm=1 also loads the encoder (to measure a cold start).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { assertSameModel } from "../../shared/index-format.ts";
+import { type AppEnv, keepAlive, readConfig, type WorkerConfig } from "../config.ts";
 import { getEncoder, loadedEncoder } from "../encoder/load-encoder.ts";
-import type { LoadMemory } from "../encoder/load-memory.ts";
-import { ApiError } from "../http/api-error.ts";
+import { findModelObjects } from "../encoder/model-files.ts";
+import { ErrorSchema, errorResponse } from "../http/api-schemas.ts";
 import { wasmHeapBytes } from "../onnx/ort-web.ts";
 import { getStore } from "../stores/get-store.ts";
 import type { StoreStats } from "../stores/video-store.ts";
 
+const ProblemSchema = z.object({ code: z.string(), message: z.string() });
+const ModelSchema = z.object({ id: z.string(), dimension: z.number().int() });
+const LoadMemorySchema = z.object({
+  checkpoints: z.array(z.object({ name: z.string(), wasmHeapBytes: z.number(), heldBytes: z.number() })),
+  peakBytes: z.number().openapi({ description: "max over the checkpoints of WASM heap + held buffers" }),
+});
+
 /** Body of /api/health. Bytes are exact sizes of buffers this isolate holds, not a process measurement. */
-export interface HealthResponse {
-  status: "ok" | "unavailable";
-  problems: { code: string; message: string }[];
-  model: { id: string; dimension: number; loadMs: number } | null;
-  index: StoreStats | null;
-  encoderLoaded: boolean;
-  memory: {
-    /** ONNX Runtime's WASM linear memory (model weights, arena). */
-    wasmHeapBytes: number;
-    /** Vectors and metadata held by the store. */
-    indexBytes: number;
-    /** Embedding table kept by the edge encoder plus graph bytes read at load (the graph is then released). */
-    modelFileBytes: number;
-    /** Checkpoints sampled inside the encoder's load (WASM heap + model buffers held), null before it. */
-    load: LoadMemory | null;
-  };
-}
+const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "unavailable"]),
+    problems: z
+      .array(ProblemSchema)
+      .openapi({ description: "what keeps search from working; empty when ok" }),
+    model: ModelSchema.extend({ loadMs: z.number() })
+      .nullable()
+      .openapi({ description: "the loaded encoder, null before the first search (or ?warm=1)" }),
+    index: z
+      .object({
+        kind: z.enum(["flat", "vectorize"]),
+        model: ModelSchema,
+        counts: z.object({ videos: z.number(), vectors: z.number(), captions: z.number() }).nullable(),
+        bytesHeld: z.number(),
+      })
+      .nullable(),
+    encoderLoaded: z.boolean(),
+    memory: z.object({
+      wasmHeapBytes: z
+        .number()
+        .openapi({ description: "ONNX Runtime's WASM linear memory (weights, arena)" }),
+      indexBytes: z.number().openapi({ description: "vectors and metadata held by the store" }),
+      modelFileBytes: z.number().openapi({ description: "embedding table and graph bytes read at load" }),
+      load: LoadMemorySchema.nullable().openapi({
+        description: "checkpoints sampled inside the encoder's load, null before it",
+      }),
+    }),
+  })
+  .openapi("Health");
+
+export type HealthResponse = z.infer<typeof HealthSchema>;
+
+const route = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "health",
+  summary: "Whether search can work; model, index counts and memory figures",
+  request: {
+    query: z.object({
+      warm: z.enum(["0", "1"], { error: "warm must be 0 or 1" }).optional().openapi({
+        description: "1 also loads the text encoder (to measure a cold start)",
+      }),
+    }),
+  },
+  responses: {
+    200: { description: "Search can work", content: { "application/json": { schema: HealthSchema } } },
+    400: errorResponse("Bad warm"),
+    503: {
+      description: "Search cannot work: the first problem as the error, all of them in health.problems",
+      content: {
+        "application/json": {
+          schema: ErrorSchema.extend({
+            health: HealthSchema.optional().openapi({ description: "absent when the config itself is bad" }),
+          }).openapi("HealthUnavailable"),
+        },
+      },
+    },
+  },
+});
 
 function problemOf(error: unknown): { code: string; message: string } {
-  if (error instanceof ApiError) return { code: error.code, message: error.message };
   const code = (error as { code?: unknown }).code;
   return { code: typeof code === "string" ? code : "internal", message: (error as Error).message };
 }
 
-export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  const config = readConfig(c.env);
-  const problems: HealthResponse["problems"] = [];
+/** Index stats and the model's identity, each check recorded as a problem when it fails. */
+async function check(c: Context<AppEnv>, config: WorkerConfig, problems: HealthResponse["problems"]) {
   let index: StoreStats | null = null;
   try {
     index = (await getStore(c.env, config, keepAlive(c))).stats();
   } catch (error) {
     problems.push(problemOf(error));
   }
-  if (c.req.query("warm") === "1") {
-    try {
-      await getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
-    } catch (error) {
-      problems.push(problemOf(error));
+  try {
+    // The loaded encoder, else the prepared model's edge.json (a few small reads, no ONNX Runtime).
+    const model =
+      loadedEncoder() ?? (await findModelObjects(c.env.MODEL_BUCKET, config.modelPrefix)).manifest.model;
+    if (index) assertSameModel(index.model, model);
+  } catch (error) {
+    problems.push(problemOf(error));
+  }
+  return index;
+}
+
+export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
+  const problems: HealthResponse["problems"] = [];
+  let index: StoreStats | null = null;
+  let config: WorkerConfig | undefined;
+  try {
+    config = readConfig(c.env);
+  } catch (error) {
+    problems.push(problemOf(error));
+  }
+  if (config) {
+    index = await check(c, config, problems);
+    if (c.req.valid("query").warm === "1") {
+      try {
+        await getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
+      } catch (error) {
+        problems.push(problemOf(error));
+      }
     }
   }
   const encoder = loadedEncoder();
-  const body: HealthResponse = {
+  const health: HealthResponse = {
     status: problems.length === 0 ? "ok" : "unavailable",
     problems,
     model: encoder ? { id: encoder.id, dimension: encoder.dimension, loadMs: encoder.loadMs } : null,
@@ -64,5 +137,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
       load: encoder?.loadMemory ?? null,
     },
   };
-  return c.json(body, problems.length === 0 ? 200 : 503);
+  if (problems.length === 0) return c.json(health, 200);
+  const message = problems.map((problem) => problem.message).join("; ");
+  return c.json({ error: { code: problems[0].code, message }, health }, 503);
 });

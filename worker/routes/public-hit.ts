@@ -1,5 +1,7 @@
-// Turns a store's hit into the API's shape: thumbnails become URLs served by /api/thumbnails.
+// Turns a store's hits into the API's shape: thumbnails become URLs served by /api/thumbnails, ranks added.
 import { INDEX_FILES } from "../../shared/index-format.ts";
+import type { Hit } from "../http/api-schemas.ts";
+import { pageOf } from "../http/paging.ts";
 import type { VideoHit } from "../stores/video-store.ts";
 
 /** Prefix of thumbnail names inside the index directory. */
@@ -12,7 +14,7 @@ function thumbnailUrl(path: string | null): string | null {
   return `/api/thumbnails/${name.split("/").map(encodeURIComponent).join("/")}`;
 }
 
-/** The hit with its thumbnail as a URL. */
-export function publicHit(hit: VideoHit): VideoHit {
-  return { ...hit, thumbnail: thumbnailUrl(hit.thumbnail) };
+/** The page of `ranked` (the store's top offset + k) from `offset`, as the API's hits. */
+export function pageOfHits(ranked: VideoHit[], offset: number): Hit[] {
+  return pageOf(ranked, offset).map((hit) => ({ ...hit, thumbnail: thumbnailUrl(hit.thumbnail) }));
 }

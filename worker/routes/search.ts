@@ -1,37 +1,123 @@
-// Text-to-video search: GET /api/search?q=&k= and POST /api/search {q, k, filter}.
-import { type Context, Hono } from "hono";
+// Text-to-video search: GET /api/search?q=&k=&offset= and POST /api/search {q, k, offset, filter}.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { type AppEnv, keepAlive, readConfig } from "../config.ts";
 import { getEncoder } from "../encoder/load-encoder.ts";
-import { ApiError } from "../http/api-error.ts";
-import { normalizeQuery, parseFilter, parseK, parseQuery } from "../http/params.ts";
-import { readCachedEmbedding, writeCachedEmbedding } from "../http/query-cache.ts";
+import {
+  commonErrors,
+  errorResponse,
+  filterSchema,
+  HitSchema,
+  kParam,
+  MAX_BODY_BYTES,
+  MAX_K,
+  offsetParam,
+  querySchema,
+  RANK_LIMITS,
+} from "../http/api-schemas.ts";
+import { jsonBody } from "../http/json-body.ts";
+import { rankWindow } from "../http/paging.ts";
+import { normalizeQuery, readCachedEmbedding, writeCachedEmbedding } from "../http/query-cache.ts";
+import { limitSearches } from "../http/rate-limit.ts";
 import { getStore } from "../stores/get-store.ts";
-import type { SearchFilter, VideoHit } from "../stores/video-store.ts";
-import { publicHit } from "./public-hit.ts";
-
-/** Response of /api/search. */
-export interface SearchResponse {
-  results: VideoHit[];
-  model: string;
-  /** Milliseconds per stage; tokenize and encode are 0 when the embedding came from the cache. */
-  tookMs: { tokenize: number; encode: number; search: number };
-  cached: boolean;
-  /** Present when the query was longer than the model's context and was cut. */
-  truncated?: true;
-}
+import type { SearchFilter } from "../stores/video-store.ts";
+import { pageOfHits } from "./public-hit.ts";
 
 const DEFAULT_K = 10;
 
-async function search(c: Context<AppEnv>, q: string, k: number, filter?: SearchFilter): Promise<Response> {
+export const SearchResponseSchema = z
+  .object({
+    results: z.array(HitSchema),
+    model: z.string().openapi({ description: "id of the model that built the index and encoded the query" }),
+    tookMs: z.object({ tokenize: z.number(), encode: z.number(), search: z.number() }).openapi({
+      description: "milliseconds per stage; tokenize and encode are 0 when the embedding was cached",
+    }),
+    cached: z.boolean().openapi({ description: "the query embedding came from the cache" }),
+    truncated: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "present when the query was longer than the model's context and was cut" }),
+  })
+  .openapi("SearchResponse");
+
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+const ok = {
+  description: "Ranked videos, best first, one per video",
+  content: { "application/json": { schema: SearchResponseSchema } },
+};
+const errors = {
+  400: errorResponse("Bad q, k, offset or filter (the code names the field)"),
+  429: errorResponse("Rate limited (see Retry-After)"),
+  ...commonErrors,
+};
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "searchVideos",
+  summary: "Videos that best match a text query",
+  middleware: [limitSearches] as const,
+  request: { query: z.object({ q: querySchema, k: kParam(DEFAULT_K), offset: offsetParam }) },
+  responses: { 200: ok, ...errors },
+});
+
+const postRoute = createRoute({
+  method: "post",
+  path: "/",
+  operationId: "searchVideosFiltered",
+  summary: "Same as GET, with an optional metadata filter",
+  middleware: [limitSearches, ...jsonBody(MAX_BODY_BYTES)] as const,
+  request: {
+    body: {
+      required: true,
+      description: `at most ${MAX_BODY_BYTES} bytes`,
+      content: {
+        "application/json": {
+          schema: z.object(
+            {
+              q: querySchema,
+              k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
+              offset: z
+                .number()
+                .int()
+                .min(0)
+                .max(RANK_LIMITS.flat - 1)
+                .default(0),
+              filter: filterSchema.optional(),
+            },
+            { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
+          ),
+        },
+      },
+    },
+  },
+  responses: {
+    200: ok,
+    ...errors,
+    413: errorResponse(`Body over ${MAX_BODY_BYTES} bytes`),
+    415: errorResponse("Content type is not application/json"),
+  },
+});
+
+interface SearchInput {
+  q: string;
+  k: number;
+  offset: number;
+  filter?: SearchFilter;
+}
+
+async function search(c: Context<AppEnv>, { q, k, offset, filter }: SearchInput): Promise<SearchResponse> {
   const config = readConfig(c.env);
   // The encoder starts loading beside the index (a faster cold start) but is awaited only on a cache miss.
   const encoderLoad = getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
   encoderLoad.catch(() => {}); // a cache hit never looks at it; a miss awaits it and reports its error
   const store = await getStore(c.env, config, keepAlive(c));
+  const { model, kind } = store.stats();
+  const depth = rankWindow(offset, k, kind);
   // Keyed by the index's model, which the encoder must equal: a cache hit needs no encoder, so it is
   // answered on a cold isolate (no model load) and even while the encoder cannot be loaded.
-  const model = store.stats().model;
   const key = normalizeQuery(q);
   let cached = await readCachedEmbedding(model.id, key, model.dimension);
   const tookMs = { tokenize: 0, encode: 0, search: 0 };
@@ -46,31 +132,13 @@ async function search(c: Context<AppEnv>, q: string, k: number, filter?: SearchF
     c.executionCtx.waitUntil(writeCachedEmbedding(model.id, key, cached));
   }
   const started = performance.now();
-  const results = await store.searchVideos(cached.vector, k, filter);
+  const ranked = await store.searchVideos(cached.vector, depth, filter);
   tookMs.search = performance.now() - started;
-  const body: SearchResponse = { results: results.map(publicHit), model: model.id, tookMs, cached: hit };
+  const body: SearchResponse = { results: pageOfHits(ranked, offset), model: model.id, tookMs, cached: hit };
   if (cached.truncated) body.truncated = true;
-  return c.json(body);
+  return body;
 }
 
-export const searchRoutes = new Hono<AppEnv>()
-  .get("/", (c) => search(c, parseQuery(c.req.query("q")), parseK(c.req.query("k"), DEFAULT_K)))
-  .post("/", async (c) => {
-    const type = c.req.header("content-type") ?? "";
-    if (!type.toLowerCase().startsWith("application/json"))
-      throw new ApiError(
-        415,
-        "unsupported_media_type",
-        "send the search as JSON (content-type: application/json)",
-      );
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new ApiError(400, "bad_json", 'the body is not valid JSON; expected {"q": "...", "k": 10}');
-    }
-    if (typeof body !== "object" || body === null || Array.isArray(body))
-      throw new ApiError(400, "bad_json", 'the body must be a JSON object like {"q": "...", "k": 10}');
-    const fields = body as Record<string, unknown>;
-    return search(c, parseQuery(fields.q), parseK(fields.k, DEFAULT_K), parseFilter(fields.filter));
-  });
+export const searchRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(getRoute, async (c) => c.json(await search(c, c.req.valid("query")), 200))
+  .openapi(postRoute, async (c) => c.json(await search(c, c.req.valid("json")), 200));

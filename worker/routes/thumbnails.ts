@@ -9,7 +9,9 @@ export const thumbnailRoutes = new Hono<AppEnv>().get("/:name{.+}", async (c) =>
   if (name.split("/").some((part) => part === ".." || part === ""))
     throw new ApiError(400, "bad_thumbnail", "thumbnail names are relative paths without '..'");
   const config = readConfig(c.env);
-  const object = await c.env.MODEL_BUCKET.get(`${config.indexPrefix}${INDEX_FILES.thumbnailDir}/${name}`);
+  const key = `${config.indexPrefix}${INDEX_FILES.thumbnailDir}/${name}`;
+  // R2 refuses keys over 1024 bytes with an error; no such thumbnail can exist.
+  const object = new TextEncoder().encode(key).length <= 1024 ? await c.env.MODEL_BUCKET.get(key) : null;
   if (!object) throw new ApiError(404, "unknown_thumbnail", `no thumbnail named ${JSON.stringify(name)}`);
   return new Response(object.body, {
     headers: {

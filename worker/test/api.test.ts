@@ -1,9 +1,20 @@
 // End-to-end API tests in workerd: real ONNX Runtime Web inference on the fixture model, index in local R2.
-import { SELF } from "cloudflare:test";
+// Every response is recorded and, at the end, validated against the served OpenAPI document (ajv, in Node).
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../app.ts";
+import type { WorkerEnv } from "../config.ts";
 import { uploadFixture } from "./bucket.ts";
+import {
+  checkOpenApi,
+  checkServedDocument,
+  type Exchange,
+  exchangeOf,
+  servedDocument,
+} from "./openapi-client.ts";
 
 interface Hit {
+  rank: number;
   videoId: string;
   score: number;
   title: string;
@@ -11,14 +22,22 @@ interface Hit {
   moment: { startSec: number; endSec: number } | null;
 }
 
+const exchanges: Exchange[] = [];
+
 async function get(path: string, init?: RequestInit) {
   const response = await SELF.fetch(`http://worker${path}`, init);
   const type = response.headers.get("content-type") ?? "";
-  const body = type.includes("json") ? await response.json() : await response.text();
+  const body = type.includes("json")
+    ? await response.json()
+    : type.startsWith("image/")
+      ? new Uint8Array(await response.arrayBuffer())
+      : await response.text();
+  exchanges.push(exchangeOf(init?.method ?? "GET", path, response, body));
   return { response, status: response.status, body: body as Record<string, unknown> };
 }
 
 const search = async (q: string, k = 10) => get(`/api/search?q=${encodeURIComponent(q)}&k=${k}`);
+const ids = (body: Record<string, unknown>) => (body.results as Hit[]).map((r) => r.videoId);
 
 // Tests share one isolate and bucket and run in order: the first ones see an empty bucket.
 describe("worker API", () => {
@@ -29,7 +48,24 @@ describe("worker API", () => {
     expect((missing.body.error as { code: string }).code).toBe("model_missing");
     const health = await get("/api/health?warm=1");
     expect(health.status).toBe(503);
+    expect(health.body.error).toEqual({ code: "model_missing", message: expect.any(String) });
+    expect((health.body.health as { status: string }).status).toBe("unavailable");
     await uploadFixture("model");
+    // Health reflects whether search can work: a model other than the index's is a 503 (no encoder load).
+    const bucket = (env as unknown as WorkerEnv).MODEL_BUCKET;
+    const edge = (await (await bucket.get("model/edge.json"))?.json()) as { model: { id: string } };
+    await bucket.put(
+      "model/edge.json",
+      JSON.stringify({ ...edge, model: { ...edge.model, id: "other/clip" } }),
+    );
+    const mismatch = await get("/api/health");
+    expect(mismatch.status).toBe(503);
+    expect(mismatch.body.error).toEqual({
+      code: "model_mismatch",
+      message: expect.stringContaining("other/clip"),
+    });
+    await uploadFixture("model");
+    expect((await get("/api/health")).status).toBe(200);
     const found = await search("red ball");
     expect(found.status).toBe(200);
   });
@@ -42,6 +78,7 @@ describe("worker API", () => {
     expect(results[0].score).toBeGreaterThan(0.9);
     expect(results[0].moment).toEqual({ startSec: 2, endSec: 4 });
     expect(results[0].thumbnail).toBe("/api/thumbnails/0.jpg");
+    expect(results.map((r) => r.rank)).toEqual([1, 2, 3]);
     expect(body.model).toBe("fixture/tiny-clip");
     expect(Object.keys(body.tookMs as object).sort()).toEqual(["encode", "search", "tokenize"]);
     const car = await search("blue car", 1);
@@ -89,10 +126,10 @@ describe("worker API", () => {
   });
 
   it("serves thumbnails, health, the OpenAPI spec and the page", async () => {
-    const thumbnail = await SELF.fetch("http://worker/api/thumbnails/0.jpg");
+    const thumbnail = await get("/api/thumbnails/0.jpg");
     expect(thumbnail.status).toBe(200);
-    expect(thumbnail.headers.get("content-type")).toBe("image/jpeg");
-    expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    expect(thumbnail.response.headers.get("content-type")).toBe("image/jpeg");
+    expect((thumbnail.body as unknown as Uint8Array).byteLength).toBeGreaterThan(100);
     const health = await get("/api/health");
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({
@@ -106,12 +143,12 @@ describe("worker API", () => {
     expect(Object.keys(spec.body.paths as object)).toContain("/api/search");
     const page = await get("/");
     expect(page.body).toContain('<form id="search">');
-    const script = await SELF.fetch("http://worker/page.js");
-    expect(script.headers.get("content-type")).toContain("javascript");
+    const script = await get("/page.js");
+    expect(script.response.headers.get("content-type")).toContain("javascript");
   });
 
   it("answers CORS preflights for GET and POST", async () => {
-    const response = await SELF.fetch("http://worker/api/search", {
+    const { response } = await get("/api/search", {
       method: "OPTIONS",
       headers: { origin: "https://example.org", "access-control-request-method": "POST" },
     });
@@ -145,9 +182,220 @@ describe("worker API", () => {
     ["unknown route", "/api/nothing", undefined, 404, "not_found"],
     ["wrong method", "/api/search", { method: "DELETE" }, 405, "method_not_allowed"],
     ["wrong method on health", "/api/health", { method: "POST" }, 405, "method_not_allowed"],
-  ] as const)("%s -> %i JSON error", async (_name, path, init, status, code) => {
+    ["k = 1e2", "/api/search?q=red&k=1e2", undefined, 400, "bad_k"],
+    ["k = 0x10", "/api/search?q=red&k=0x10", undefined, 400, "bad_k"],
+    ["k = ' 5'", "/api/search?q=red&k=%205", undefined, 400, "bad_k"],
+    ["k = 5.0", "/api/search?q=red&k=5.0", undefined, 400, "bad_k"],
+    ["k empty", "/api/search?q=red&k=", undefined, 400, "bad_k"],
+    ["k twice", "/api/search?q=red&k=1&k=2", undefined, 400, "bad_k"],
+    ["offset = -1", "/api/search?q=red&offset=-1", undefined, 400, "bad_offset"],
+    ["offset = 1e1", "/api/search?q=red&offset=1e1", undefined, 400, "bad_offset"],
+    [
+      "offset + k past the flat store's 1000",
+      "/api/search?q=red&offset=950&k=51",
+      undefined,
+      400,
+      "bad_offset",
+    ],
+    ["offset on similar", "/api/videos/red-ball.mp4/similar?offset=x", undefined, 400, "bad_offset"],
+    ["warm not 0/1", "/api/health?warm=yes", undefined, 400, "bad_warm"],
+    [
+      "content type application/jsonx",
+      "/api/search",
+      { method: "POST", headers: { "content-type": "application/jsonx" }, body: '{"q": "red"}' },
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "content type +json",
+      "/api/search",
+      { method: "POST", headers: { "content-type": "application/vnd.api+json" }, body: '{"q": "red"}' },
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "k 1.5 in JSON",
+      "/api/search",
+      { method: "POST", headers: json, body: '{"q": "red", "k": 1.5}' },
+      400,
+      "bad_k",
+    ],
+    [
+      "body over 16 KiB (Content-Length)",
+      "/api/search",
+      { method: "POST", headers: json, body: JSON.stringify({ q: "red", pad: "x".repeat(16 * 1024) }) },
+      413,
+      "body_too_large",
+    ],
+    ["wrong method with a trailing slash", "/api/search/", { method: "DELETE" }, 405, "method_not_allowed"],
+    ["wrong method on a thumbnail", "/api/thumbnails/0.jpg", { method: "POST" }, 405, "method_not_allowed"],
+    ["wrong method on the page", "/", { method: "POST" }, 405, "method_not_allowed"],
+  ] as const)("%s -> JSON error", async (_name, path, init, status, code) => {
     const result = await get(path, init as RequestInit | undefined);
     expect(result.status).toBe(status);
     expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it("serves a path with a trailing slash as the path without it", async () => {
+    const plain = await search("red ball", 3);
+    const slash = await get("/api/search/?q=red%20ball&k=3");
+    expect(slash.status).toBe(200);
+    expect(ids(slash.body)).toEqual(ids(plain.body));
+    expect((await get("/api/health/")).status).toBe(200);
+    expect((await get("/api/videos/red-ball.mp4/similar/")).status).toBe(200);
+  });
+
+  it("pages results with offset: the store is asked for offset + k and the page keeps its ranks", async () => {
+    const all = await search("a red ball", 3);
+    const second = await get("/api/search?q=a%20red%20ball&k=1&offset=1");
+    expect(second.status).toBe(200);
+    expect(second.body.results).toEqual([{ ...(all.body.results as Hit[])[1], rank: 2 }]);
+    const past = await get("/api/search?q=a%20red%20ball&k=5&offset=3");
+    expect(past.body.results).toEqual([]);
+    const posted = await get("/api/search", {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ q: "a red ball", k: 2, offset: 1 }),
+    });
+    expect(ids(posted.body)).toEqual(ids(all.body).slice(1, 3));
+    const similar = await get("/api/videos/red-ball.mp4/similar?k=1&offset=1");
+    expect((similar.body.results as Hit[]).map((r) => r.rank)).toEqual([2]);
+    const captions = await get("/api/videos/red-ball.mp4/captions?k=1&offset=2");
+    const allCaptions = await get("/api/videos/red-ball.mp4/captions?k=3");
+    expect(captions.body.captions).toEqual([{ ...(allCaptions.body.captions as object[])[2], rank: 3 }]);
+  });
+
+  it("answers 405 with an Allow header derived from the routes", async () => {
+    const cases: [string, string, string][] = [
+      ["/api/search", "DELETE", "GET, HEAD, POST"],
+      ["/api/health", "POST", "GET, HEAD"],
+      ["/api/videos/x/captions", "PUT", "GET, HEAD"],
+      ["/api/thumbnails/a/b.jpg", "DELETE", "GET, HEAD"],
+      ["/api/openapi.json", "POST", "GET, HEAD"],
+      ["/page.js", "PATCH", "GET, HEAD"],
+    ];
+    for (const [path, method, allow] of cases) {
+      const { status, response } = await get(path, { method });
+      expect([path, status, response.headers.get("allow")]).toEqual([path, 405, allow]);
+    }
+  });
+
+  it("caps a streamed POST body at 16 KiB without Content-Length (413), and accepts a small one", async () => {
+    // Chunks on demand, so that a refusal part-way leaves no write pending.
+    const streamed = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      let at = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(at, at + 1024));
+          at += 1024;
+        },
+      });
+    };
+    const big = await get("/api/search", {
+      method: "POST",
+      headers: json,
+      body: streamed(JSON.stringify({ q: "red", pad: "x".repeat(64 * 1024) })),
+    });
+    expect([big.status, big.body]).toEqual([
+      413,
+      { error: { code: "body_too_large", message: expect.any(String) } },
+    ]);
+    const small = await get("/api/search", {
+      method: "POST",
+      headers: json,
+      body: streamed('{"q": "red ball"}'),
+    });
+    expect(small.status).toBe(200);
+  });
+
+  it("sends CSP and frame-ancestors on the page, nosniff everywhere", async () => {
+    const page = await get("/");
+    const csp = page.response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    for (const path of [
+      "/",
+      "/page.js",
+      "/api/search?q=red",
+      "/api/nothing",
+      "/api/thumbnails/0.jpg",
+      "/api/health",
+    ]) {
+      const { response } = await get(path);
+      expect([path, response.headers.get("x-content-type-options")]).toEqual([path, "nosniff"]);
+    }
+  });
+
+  it("checks config values: RATE_LIMIT on/off in any case, anything else a 503 bad_config", async () => {
+    const app = createApp();
+    const request = async (path: string, vars: Partial<WorkerEnv>) => {
+      const context = createExecutionContext();
+      const response = await app.request(path, {}, { ...(env as unknown as WorkerEnv), ...vars }, context);
+      await waitOnExecutionContext(context);
+      const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+      exchanges.push(exchangeOf("GET", path, response, body));
+      return { status: response.status, body };
+    };
+    for (const value of ["true", "yes", "", "0"]) {
+      const { status, body } = await request("/api/search?q=red", { RATE_LIMIT: value });
+      expect([value, status, body]).toEqual([
+        value,
+        503,
+        { error: { code: "bad_config", message: expect.stringContaining("RATE_LIMIT") } },
+      ]);
+    }
+    const health = await request("/api/health", { STORE: "vector" });
+    expect([health.status, (health.body as { error: unknown }).error]).toEqual([
+      503,
+      { code: "bad_config", message: expect.stringContaining("STORE") },
+    ]);
+    expect((await request("/api/search?q=red", { RATE_LIMIT: "OFF" })).status).toBe(200);
+  });
+
+  it("counts only searches against the rate limit (RATE_LIMIT=ON): assets, page, health and spec are free", async () => {
+    const calls: string[] = [];
+    const limiter = {
+      limit: async ({ key }: { key: string }) => {
+        calls.push(key);
+        return { success: calls.length <= 1 };
+      },
+    } as RateLimit;
+    const app = createApp();
+    const vars = { ...(env as unknown as WorkerEnv), RATE_LIMIT: "ON", RATE_LIMITER: limiter };
+    const request = async (path: string) => {
+      const context = createExecutionContext();
+      const response = await app.request(path, {}, vars, context);
+      await waitOnExecutionContext(context);
+      await response.arrayBuffer();
+      return response.status;
+    };
+    for (const path of ["/", "/page.js", "/api/openapi.json", "/api/health", "/api/thumbnails/0.jpg"])
+      expect([path, await request(path), await request(path)]).toEqual([path, 200, 200]);
+    expect(calls).toEqual([]);
+    expect(await request("/api/search?q=red")).toBe(200);
+    expect(await request("/api/search?q=red")).toBe(429);
+    expect(await request("/api/videos/red-ball.mp4/similar")).toBe(429);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("serves an OpenAPI document that swagger-parser accepts and redocly's recommended rules pass", async () => {
+    const report = await checkServedDocument();
+    expect(report.swaggerParserError).toBeNull();
+    expect(report.redocly.errors).toEqual([]);
+    const document = await servedDocument();
+    const operations = Object.values(
+      document.paths as Record<string, Record<string, { operationId?: string }>>,
+    ).flatMap((methods) => Object.values(methods));
+    expect(operations.length).toBe(9);
+    expect(operations.every((operation) => typeof operation.operationId === "string")).toBe(true);
+  });
+
+  // Last: every response recorded above, checked against the document the app serves.
+  it("answered every request above as the OpenAPI document describes (ajv)", async () => {
+    expect(exchanges.length).toBeGreaterThan(60);
+    expect(await checkOpenApi(exchanges)).toEqual([]);
   });
 });

@@ -1,0 +1,125 @@
+// The API's shared schemas (zod): they validate requests and are the OpenAPI document's components.
+import { z } from "@hono/zod-openapi";
+import type { StoreStats } from "../stores/video-store.ts";
+
+/** Longest accepted query, in characters (CLIP reads at most 77 tokens anyway). */
+export const MAX_QUERY_CHARS = 1000;
+/** Most results of one request. */
+export const MAX_K = 100;
+/**
+ * Deepest rank a store can return (offset + k): the flat store ranks every video exactly (capped to keep a
+ * request's work bounded); Vectorize ranks the videos of its top 100 rows (topK without metadata).
+ */
+export const RANK_LIMITS: Record<StoreStats["kind"], number> = { flat: 1000, vectorize: 100 };
+/** Largest POST /api/search body in bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Canonical decimal digits only: "1e2", "0x10", " 5", "5.0" and "" are refused. */
+const DIGITS = /^[0-9]{1,9}$/;
+
+/**
+ * An integer query parameter in min..max: strict decimal digits, then the range; documented as an integer.
+ * The same numbers write the check, its message and the OpenAPI schema.
+ */
+export function integerParam(name: string, min: number, max: number, fallback: number, description: string) {
+  const message = `${name} must be an integer in ${min}..${max}`;
+  const error = (issue: { input?: unknown }) => `${message}, got ${JSON.stringify(issue.input)}`;
+  return z
+    .string()
+    .regex(DIGITS, { error })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error }).max(max, { error }))
+    .optional()
+    .default(fallback)
+    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback, description });
+}
+
+/** k of a list: 1..MAX_K. */
+export const kParam = (fallback: number) =>
+  integerParam("k", 1, MAX_K, fallback, `number of results (at most ${MAX_K})`);
+
+/** offset of a list, for pagination: results start at rank offset + 1; offset + k is capped per store. */
+export const offsetParam = integerParam(
+  "offset",
+  0,
+  RANK_LIMITS.flat - 1,
+  0,
+  `results to skip (pagination); offset + k is at most ${RANK_LIMITS.flat} with the flat store, ${RANK_LIMITS.vectorize} with Vectorize`,
+);
+
+/** q: trimmed, 1..MAX_QUERY_CHARS characters. */
+export const querySchema = z
+  .string({
+    error: (issue) => (issue.input === undefined ? "q is required, e.g. ?q=a dog" : "q must be a string"),
+  })
+  .trim()
+  .min(1, { error: "q must not be empty" })
+  .max(MAX_QUERY_CHARS, {
+    error: (issue) =>
+      `q is ${(issue.input as string).length} characters; at most ${MAX_QUERY_CHARS} are accepted`,
+  })
+  .openapi({ description: "text describing the scene", example: "a dog on a beach" });
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** Equality filters on video fields; a key's values are OR-ed. */
+export const filterSchema = z
+  .record(z.string(), z.union([scalar, z.array(scalar).min(1)]), {
+    error: 'filter must be an object like {"videoId": ["a.mp4"]} of scalars or non-empty arrays of them',
+  })
+  .openapi({
+    description: '{"videoId": ["a.mp4"]}: equality, arrays OR-ed',
+    example: { videoId: ["a.mp4"] },
+  });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: "stable machine-readable code", example: "bad_k" }),
+      message: z.string().openapi({ description: "one line saying what to do" }),
+    }),
+  })
+  .openapi("Error");
+
+/** A JSON error response of the OpenAPI document. */
+export const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorSchema } },
+});
+
+/** Errors any API route can answer (rate limiting is declared only where it applies). */
+export const commonErrors = {
+  503: errorResponse("Model, index or configuration not usable (the message says what to fix)"),
+};
+
+export const MomentSchema = z
+  .object({
+    startSec: z.number().openapi({ description: "start of the best-matching window, seconds" }),
+    endSec: z.number().openapi({ description: "end of the window, seconds" }),
+  })
+  .openapi("Moment");
+
+export const HitSchema = z
+  .object({
+    rank: z
+      .number()
+      .int()
+      .min(1)
+      .openapi({ description: "1-based position in the whole ranking (offset included)" }),
+    videoId: z.string(),
+    score: z.number().openapi({ description: "cosine similarity of the video's best vector, in [-1, 1]" }),
+    title: z.string(),
+    url: z.string().nullable(),
+    thumbnail: z.string().nullable().openapi({ description: "path of the thumbnail image on this API" }),
+    moment: MomentSchema.nullable().openapi({ description: "best-matching segment; null without segments" }),
+  })
+  .openapi("Hit");
+
+export const CaptionHitSchema = z
+  .object({
+    text: z.string(),
+    score: z.number(),
+    videoId: z.string().openapi({ description: "video the caption was written for" }),
+  })
+  .openapi("CaptionHit");
+
+export type Hit = z.infer<typeof HitSchema>;

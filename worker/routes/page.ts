@@ -1,0 +1,47 @@
+// GET / (the search page) and GET /page.js (its script), with the page's Content-Security-Policy.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../config.ts";
+import { PAGE_HTML } from "../page/page-html.ts";
+import { PAGE_SCRIPT } from "../page/page-script.ts";
+
+/**
+ * Only this origin's script, API and thumbnails; inline styles (the page's one <style>); videos from any
+ * http(s) URL an index names; never framed (clickjacking).
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "media-src 'self' https: http:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const pageRoute = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "searchPage",
+  summary: "The search page (HTML)",
+  responses: {
+    200: { description: "The page", content: { "text/html": { schema: z.string() } } },
+  },
+});
+
+const scriptRoute = createRoute({
+  method: "get",
+  path: "/page.js",
+  operationId: "searchPageScript",
+  summary: "The search page's script",
+  responses: {
+    200: { description: "JavaScript module", content: { "text/javascript": { schema: z.string() } } },
+  },
+});
+
+export const pageRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(pageRoute, (c) => c.html(PAGE_HTML, 200, { "content-security-policy": PAGE_CSP }))
+  .openapi(scriptRoute, (c) =>
+    c.body(PAGE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }),
+  );
