@@ -105,8 +105,8 @@ describe("index + search on the toy videos", () => {
       ]);
       expect(run.code).toBe(0);
       const result = JSON.parse(run.stdout);
-      expect(result.hits[0].id, q.query).toBe(q.videoId);
-      expect(result.hits).toHaveLength(3);
+      expect(result.results[0].videoId, q.query).toBe(q.videoId);
+      expect(result.results).toHaveLength(3);
     }
   });
 
@@ -121,7 +121,7 @@ describe("index + search on the toy videos", () => {
     expect(scenes.length).toBeGreaterThan(0);
     for (const q of scenes) {
       const run = await runCli(["search", q.query, "--index", full, "--model", toy.model, "--json"]);
-      const hit = JSON.parse(run.stdout).hits.find((h: { id: string }) => h.id === q.videoId);
+      const hit = JSON.parse(run.stdout).results.find((h: { videoId: string }) => h.videoId === q.videoId);
       // The best 2 s window lies mostly inside the scene.
       const overlap = Math.min(hit.moment.endSec, q.endSec!) - Math.max(hit.moment.startSec, q.startSec!);
       expect(overlap, q.query).toBeGreaterThanOrEqual(1);
