@@ -197,9 +197,9 @@ export interface VisionModelStamp {
   mtimeMs: number;
 }
 
-/** Stamps `model`'s vision tower (resolved with the vision tower asked for). */
-export function visionModelStamp(model: ModelDirectory): VisionModelStamp {
-  const file = towerFile(model, "vision").path;
+/** Stamps `model`'s `tower` file (resolved with that tower asked for). */
+export function towerStamp(model: ModelDirectory, tower: "text" | "vision"): VisionModelStamp {
+  const file = towerFile(model, tower).path;
   const info = statSync(file);
   return {
     id: model.id,
@@ -208,4 +208,9 @@ export function visionModelStamp(model: ModelDirectory): VisionModelStamp {
     sizeBytes: info.size,
     mtimeMs: info.mtimeMs,
   };
+}
+
+/** Stamps `model`'s vision tower (resolved with the vision tower asked for). */
+export function visionModelStamp(model: ModelDirectory): VisionModelStamp {
+  return towerStamp(model, "vision");
 }

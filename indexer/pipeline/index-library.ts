@@ -1,7 +1,6 @@
 // `index` as a library function: library -> sync plan against the index at --out -> resumable pipeline
 // for new and changed videos -> atomic index. Never prints; the command draws progress from the
 // events and prints the summary.
-import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
@@ -13,12 +12,7 @@ import type { IndexData } from "../index-store/index-data.ts";
 import { Journal, removeWorkDir, settingsKey } from "../index-store/journal.ts";
 import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
-import {
-  makeSyncRecord,
-  type SyncRecord,
-  type SyncSettings,
-  type TowerStamp,
-} from "../index-store/sync-record.ts";
+import { makeSyncRecord, type SyncRecord, type SyncSettings } from "../index-store/sync-record.ts";
 import { type SourceIdentity, sameSource, type VideoResult } from "../index-store/video-result.ts";
 import { assertReplaceable, recoverInterruptedWrite, writeIndexAtomically } from "../index-store/writer.ts";
 import { discoverVideos } from "../library/discover.ts";
@@ -28,10 +22,9 @@ import { readSourceIdentity } from "../library/source-identity.ts";
 import { listSome, resolveVideoRefs } from "../library/video-id.ts";
 import {
   describeTowerFile,
-  type ModelDirectory,
   type ModelDtype,
   resolveModelDir,
-  towerFile,
+  towerStamp,
   visionModelStamp,
 } from "../model-dir.ts";
 import { loadImageTower, loadTextTower, type RuntimeOptions } from "./clip-towers.ts";
@@ -117,19 +110,6 @@ export interface IndexSummary {
   seconds: Record<StageName, number> & { pipeline: number; total: number };
 }
 
-/** Pins the text tower the way model-dir.ts's visionModelStamp pins the vision tower. */
-function textModelStamp(model: ModelDirectory): TowerStamp {
-  const file = towerFile(model, "text").path;
-  const info = statSync(file);
-  return {
-    id: model.id,
-    dimension: model.config.projectionDim,
-    file,
-    sizeBytes: info.size,
-    mtimeMs: info.mtimeMs,
-  };
-}
-
 function unmatchedError(kind: string, file: string, refs: string[]): InputError {
   return new InputError(
     "unmatched_videos",
@@ -201,7 +181,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   };
   const syncSettings: SyncSettings = {
     vision: settings.model,
-    text: captionEntries.length > 0 ? textModelStamp(model) : null,
+    text: captionEntries.length > 0 ? towerStamp(model, "text") : null,
     sampling: settings.sampling,
     aggregations: settings.aggregations,
     segmentSec: settings.segmentSec,
