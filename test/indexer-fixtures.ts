@@ -20,15 +20,18 @@ export async function makeToyFixture(
   return { model: join(dir, "model"), toy: join(dir, "toy"), videos: join(dir, "toy", "videos") };
 }
 
-/** Runs the CLI in this process; returns its exit status and what it printed. */
-export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in this process (verbose unless told otherwise); returns its exit status and what it printed. */
+export async function runCli(
+  argv: string[],
+  { verbose = true }: { verbose?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     stdin: new PassThrough(),
-    verbose: true,
+    verbose,
   });
   return { code, stdout, stderr };
 }

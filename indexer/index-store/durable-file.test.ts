@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { baseIndexContent, indexFilesOf } from "../../shared/index-contract/tampered-indexes.ts";
-import { main } from "../cli.ts";
+import { runCli } from "../../test/indexer-fixtures.ts";
 import { writeFileDurably, writeFileSynced } from "./durable-file.ts";
 
 /** Path suffix whose writes fail with ENOSPC, or null. */
@@ -31,15 +31,9 @@ vi.mock("node:fs/promises", async (importOriginal) => {
 const dir = mkdtempSync(join(tmpdir(), "disk-full-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The CLI without progress output: a refusal is one line of stderr. */
 async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: process.stdin,
-    verbose: false,
-  });
+  const { code: status, stdout, stderr } = await runCli(args, { verbose: false });
   return { status, stdout, stderr };
 }
 

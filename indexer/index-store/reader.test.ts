@@ -12,7 +12,7 @@ import {
   TAMPER_CASES,
   tamperedFiles,
 } from "../../shared/index-contract/tampered-indexes.ts";
-import { main } from "../cli.ts";
+import { runCli } from "../../test/indexer-fixtures.ts";
 import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../kit/toy-model.ts";
 import { readIndex } from "./reader.ts";
 
@@ -28,15 +28,9 @@ function writeFiles(out: string, files: IndexFiles): string {
   return out;
 }
 
+/** The CLI without progress output: a refusal is one line of stderr. */
 async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: process.stdin,
-    verbose: false,
-  });
+  const { code: status, stdout, stderr } = await runCli(args, { verbose: false });
   return { status, stdout, stderr };
 }
 
