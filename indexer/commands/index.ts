@@ -18,11 +18,13 @@ Usage: index <videos> --model DIR --out INDEX_DIR [options]
 Embeds the frames of every video with a CLIP image encoder and writes a local index directory
 (manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/, sync.json). <videos> is
 a directory (searched recursively, symlinks followed), a text file with one video path or http(s)
-URL per line, or a manifest table (CSV/TSV/JSON with a path column). A video's id is its path
-relative to the library without the extension (clips/a.mp4 -> clips/a), or the manifest's id.
+URL per line, a manifest table (CSV/TSV/JSON with a path column), or s3://bucket/prefix on any
+S3-compatible store (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION;
+ffmpeg streams presigned URLs). A video's id is its path relative to the library (or the prefix)
+without the extension (clips/a.mp4 -> clips/a), or the manifest's id.
 
-Run again on the same --out, index syncs: it embeds new and changed videos (size + mtime, ETag for
-URLs), drops removed ones and keeps the stored vectors, thumbnails and captions of the others; the
+Run again on the same --out, index syncs: it embeds new and changed videos (size + mtime; ETag for
+URLs and objects), drops removed ones and keeps the stored vectors, thumbnails and captions of the others; the
 result equals a fresh build. An interrupted run resumes where it stopped.
 
 Options:

@@ -1,19 +1,42 @@
-// `merge`: combines shard indexes (from `index --shard i/n`) into one index.
+// `merge`: combines shard indexes (from `index --shard i/n`), local or under s3:// prefixes, into one index.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import type { IndexData } from "../index-store/index-data.ts";
 import { mergeIndexes } from "../index-store/merge.ts";
 import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { mergeSyncRecords } from "../index-store/sync-record.ts";
 import { writeIndexAtomically } from "../index-store/writer.ts";
+import { downloadPrefix, isS3Url, parseS3Url, s3ClientFromEnv } from "../library/s3-store.ts";
 
 const usage = `
 Usage: merge OUT_DIR SHARD_DIR... [--json]
 
 Combines shard indexes into OUT_DIR (written atomically), identical to indexing the whole library
-in one run. The shards must share model, sampling, aggregations, segment length and dtype.
+in one run. The shards must share model, sampling, aggregations, segment length and dtype. A
+SHARD_DIR may be s3://bucket/prefix (an index directory uploaded there; endpoint and credentials
+from AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION): it is copied to a
+temporary folder first.
 `;
+
+/** The shards as local folders: s3:// prefixes are copied into numbered folders under `downloads`. */
+async function localShardDirs(shardDirs: readonly string[], downloads: string): Promise<string[]> {
+  const local: string[] = [];
+  for (const [i, dir] of shardDirs.entries()) {
+    if (!isS3Url(dir)) {
+      local.push(dir);
+      continue;
+    }
+    const copy = join(downloads, String(i));
+    await downloadPrefix(s3ClientFromEnv(), parseS3Url(dir), copy);
+    local.push(copy);
+  }
+  return local;
+}
 
 export const command: Command = {
   name: "merge",
@@ -24,12 +47,19 @@ export const command: Command = {
     if (positionals.length < 2)
       throw new InputError("bad_arguments", "give the output directory and at least one shard directory");
     const [outDir, ...shardDirs] = positionals;
-    const shards = [];
-    for (const dir of shardDirs) shards.push(await readIndex(dir));
-    const merged = mergeIndexes(shards, shardDirs, new Date().toISOString());
-    // The shards' sync records too, so `index` can later sync the merged index.
-    merged.sync = mergeSyncRecords(await Promise.all(shardDirs.map(readSyncRecord)));
-    await writeIndexAtomically(outDir, merged);
+    const downloads = await mkdtemp(join(tmpdir(), "clip-merge-"));
+    let merged: IndexData;
+    try {
+      const localDirs = await localShardDirs(shardDirs, downloads);
+      const shards = [];
+      for (const dir of localDirs) shards.push(await readIndex(dir));
+      merged = mergeIndexes(shards, shardDirs, new Date().toISOString());
+      // The shards' sync records too, so `index` can later sync the merged index.
+      merged.sync = mergeSyncRecords(await Promise.all(localDirs.map(readSyncRecord)));
+      await writeIndexAtomically(outDir, merged);
+    } finally {
+      await rm(downloads, { recursive: true, force: true });
+    }
     const { counts } = merged.manifest;
     context.stderr.write(
       `merged ${shardDirs.length} shards into ${outDir}: ${counts.videos} videos, ${counts.vectors} vectors, ${counts.captions} captions\n`,

@@ -1,9 +1,11 @@
 // Finds the videos to index: a directory walked recursively (symlinks followed, cycles detected), a
-// list file of paths or http(s) URLs, or a manifest table; ids per video-id.ts.
+// list file of paths or http(s) URLs, a manifest table, or an s3://bucket/prefix; ids per video-id.ts.
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../shared/errors.ts";
+import type { SourceIdentity } from "../index-store/video-result.ts";
 import { type ManifestEntry, parseManifest } from "./manifest-file.ts";
+import { isS3Url, listObjects, parseS3Url, presignGet, s3ClientFromEnv } from "./s3-store.ts";
 import { compareIds, isHttpUrl, videoIdOfPath, videoIdOfUrl } from "./video-id.ts";
 
 export { compareIds } from "./video-id.ts";
@@ -35,6 +37,8 @@ export interface LibraryVideo {
   path: string;
   /** Where the video is relative to the root ("/"-separated; absolute outside it; a URL as given). */
   location: string;
+  /** What identifies its contents when the listing already told (S3: size + ETag), else read later. */
+  identity?: SourceIdentity;
 }
 
 /** The library: its root, its videos sorted by id, and what the walk noticed. */
@@ -45,6 +49,8 @@ export interface Library {
   manifest: ManifestEntry[] | null;
   /** Symlinks not followed (cycles, folders already walked), for the summary. */
   notes: string[];
+  /** What ffmpeg should open for a video's path (S3: a presigned GET URL); the path itself when absent. */
+  readablePath?(path: string): Promise<string>;
 }
 
 function toPosix(path: string): string {
@@ -112,12 +118,42 @@ function looksLikeManifest(file: string, text: string): boolean {
 }
 
 /**
- * Lists the videos of `input`: a directory (recursive, by extension; hidden entries skipped; symlinks
+ * The videos under s3://bucket/prefix, by extension: path s3://bucket/key, location (and so id) the
+ * key relative to the prefix, identity size + ETag from the listing (no modification time: the same
+ * bytes uploaded again keep their ETag and are not embedded again).
+ */
+async function discoverS3(input: string): Promise<Library> {
+  const location = parseS3Url(input);
+  const client = s3ClientFromEnv();
+  const objects = (await listObjects(client, location)).filter((o) => hasVideoExtension(o.key));
+  const videos = objects.map((object): LibraryVideo => {
+    const relativeKey = object.key.slice(location.prefix.length);
+    return {
+      id: videoIdOfPath(relativeKey),
+      path: `s3://${location.bucket}/${object.key}`,
+      location: relativeKey,
+      identity: { sizeBytes: object.sizeBytes, mtimeMs: 0, etag: object.etag },
+    };
+  });
+  videos.sort((a, b) => compareIds(a.id, b.id));
+  const prefix = `s3://${location.bucket}/`;
+  return {
+    root: `${prefix}${location.prefix}`,
+    videos,
+    manifest: null,
+    notes: [],
+    readablePath: (path) => presignGet(client, location.bucket, path.slice(prefix.length)),
+  };
+}
+
+/**
+ * Lists the videos of `input`: an s3://bucket/prefix (discoverS3), a directory (recursive, by extension; hidden entries skipped; symlinks
  * followed), a text file with one path or http(s) URL per line (relative to the list file; blank
  * lines and "#" comments ignored), or a manifest (CSV/TSV/JSON with a `path` column; see
  * manifest-file.ts). Ids per video-id.ts; a location listed twice is an InputError.
  */
 export async function discoverVideos(input: string): Promise<Library> {
+  if (isS3Url(input)) return discoverS3(input);
   const absolute = resolve(input);
   const info = await stat(absolute).catch((cause: unknown) => {
     throw new InputError("not_found", `videos not found: ${input} (give a directory or a list file)`, {

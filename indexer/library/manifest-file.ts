@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
+import type { SourceIdentity } from "../index-store/video-result.ts";
 import type { Library } from "./discover.ts";
 import { parseTableOrJson } from "./table-or-json.ts";
 import { assertUniqueIds, compareIds, isHttpUrl } from "./video-id.ts";
@@ -23,6 +24,8 @@ export interface CatalogVideo {
   location: string;
   title: string;
   url: string | null;
+  /** As in LibraryVideo: the identity a listing gave (S3), when it did. */
+  identity?: SourceIdentity;
 }
 
 function bad(file: string, message: string): never {
@@ -100,6 +103,7 @@ export function applyManifest(
       location: video.location,
       title: entry?.title ?? fileTitle(video.id),
       url: entry?.url ?? null,
+      ...(video.identity ? { identity: video.identity } : {}),
     };
   });
   videos.sort((a, b) => compareIds(a.id, b.id));

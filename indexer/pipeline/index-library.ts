@@ -200,7 +200,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   const sources = new Map<string, SourceIdentity>();
   const missing: IndexSummary["skipped"] = [];
   for (const video of catalog) {
-    const identity = await readSourceIdentity(video.path);
+    const identity = video.identity ?? (await readSourceIdentity(video.path));
     if ("error" in identity) missing.push({ id: video.id, path: video.path, reason: identity.error });
     else sources.set(video.id, identity);
   }
@@ -252,7 +252,9 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   for (const video of toEmbed) {
     const done = await journal.load(video.id, video.source);
     if (done) keep({ ...done, title: video.title, url: video.url });
-    else pending.push(video);
+    // ffmpeg opens what the source says (S3: a presigned URL); reports keep the library's path.
+    else
+      pending.push(library.readablePath ? { ...video, path: await library.readablePath(video.path) } : video);
   }
   const resumed = results.size;
   options.onPlan?.({
@@ -401,7 +403,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
       skipped: missing.length + outcome.failed.length,
     },
     sync: { ...sync, removed: lost.length, removedIds: lost },
-    skipped: [...missing, ...outcome.failed],
+    skipped: [...missing, ...outcome.failed.map((f) => ({ ...f, path: byId.get(f.id)?.path ?? f.path }))],
     vectors: data.manifest.counts.vectors,
     warnings: library.notes,
     captions: {
