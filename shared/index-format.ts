@@ -5,7 +5,12 @@ import { InputError } from "./errors.ts";
 import { IndexContractError } from "./index-contract/contract-error.ts";
 
 export const INDEX_FORMAT = "clip-video-index";
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
+/**
+ * Versions this code reads: 1 is 2 without moment thumbnails (rows.json has no `thumbnail` column); the
+ * writer always writes INDEX_FORMAT_VERSION.
+ */
+export const READABLE_INDEX_VERSIONS: readonly number[] = [1, 2];
 
 /** File names inside an index directory. */
 export const INDEX_FILES = {
@@ -19,7 +24,7 @@ export const INDEX_FILES = {
   captionVectors: "captions.npy",
   /** Caption texts and their video, row i = row i of captions.npy (optional). */
   captions: "captions.json",
-  /** Thumbnails are JPEG files under this folder, named in videos.json. */
+  /** Thumbnails are JPEG files under this folder, named in videos.json and rows.json. */
   thumbnailDir: "thumbnails",
 } as const;
 
@@ -61,12 +66,15 @@ export interface VideoRecord {
 /**
  * rows.json: one entry per row of vectors.npy, stored column-wise to keep it small.
  * `aggregation[i]` indexes manifest.aggregations, or is -1 for a segment vector (a time window's mean).
+ * `thumbnail[i]` (format 2, optional) is the path of the row's moment thumbnail (the sampled frame nearest the
+ * row's vector, for segments and k-means centroids) relative to the index directory, or null (the video's).
  */
 export interface VectorRows {
   video: number[];
   aggregation: number[];
   startSec: number[];
   endSec: number[];
+  thumbnail?: (string | null)[];
 }
 
 /** Value of VectorRows.aggregation for segment (moment) vectors. */
@@ -91,9 +99,9 @@ export function parseIndexManifest(value: unknown): IndexManifest {
   if (!isRecord(value)) fail("manifest.json is not an object");
   if (value.format !== INDEX_FORMAT)
     fail(`manifest.json format is ${JSON.stringify(value.format)}, expected "${INDEX_FORMAT}"`);
-  if (value.formatVersion !== INDEX_FORMAT_VERSION) {
+  if (!READABLE_INDEX_VERSIONS.includes(value.formatVersion as number)) {
     fail(
-      `format version ${String(value.formatVersion)} is not supported (expected ${INDEX_FORMAT_VERSION}); re-run the indexer`,
+      `format version ${String(value.formatVersion)} is not supported (expected ${READABLE_INDEX_VERSIONS.join(" or ")}); re-run the indexer`,
     );
   }
   const model = value.model;

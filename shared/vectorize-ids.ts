@@ -57,6 +57,8 @@ export interface SegmentVectorMetadata {
   videoId: string;
   startSec: number;
   endSec: number;
+  /** Path of the segment's moment thumbnail in the index (rows.json `thumbnail`), when it has one. */
+  thumbnail?: string;
 }
 
 /** Metadata on "caption" vectors. */

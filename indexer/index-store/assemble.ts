@@ -11,13 +11,24 @@ import {
 } from "../../shared/index-format.ts";
 import { compareIds } from "../library/discover.ts";
 import type { IndexData } from "./index-data.ts";
-import { thumbnailPath } from "./writer.ts";
+import { momentThumbnailPath, thumbnailPath } from "./writer.ts";
+
+/** JPEG bytes of a thumbnail, or a function reading them. */
+export type ThumbnailBytes = Uint8Array | (() => Promise<Uint8Array | null>);
+
+/** One row of a video part: aggregation position (or -1 for a segment), time span, moment thumbnail. */
+export interface PartRow {
+  aggregation: number;
+  startSec: number;
+  endSec: number;
+  /** The row's moment thumbnail (segments, k-means centroids), or absent/null for the video's own. */
+  thumbnail?: ThumbnailBytes | null;
+}
 
 /** One video with its vector rows and captions, independent of its position in an index. */
 export interface VideoPart {
   video: Omit<VideoRecord, "thumbnail">;
-  /** Per row: aggregation position (or -1 for a segment) and time span in seconds. */
-  rows: { aggregation: number; startSec: number; endSec: number }[];
+  rows: PartRow[];
   /** Row-major [rows.length, d] float32. */
   vectors: Float32Array;
   /** Reads the thumbnail JPEG, or null when the video has none. */
@@ -31,7 +42,8 @@ export type IndexSettings = Omit<IndexManifest, "format" | "formatVersion" | "co
 
 /**
  * Lays out `parts` as an index: videos sorted by id (duplicates rejected), each video's rows
- * contiguous in the given order, captions grouped by video in file order, thumbnail n = video n.
+ * contiguous in the given order, captions grouped by video in file order, thumbnail n = video n, moment
+ * thumbnail n-i = row i of video n.
  */
 export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettings): IndexData {
   const d = settings.model.dimension;
@@ -44,7 +56,8 @@ export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettin
   const captionCount = sorted.reduce((n, p) => n + p.captions.length, 0);
   const vectors = new Float32Array(rowCount * d);
   const captionVectors = new Float32Array(captionCount * d);
-  const rows: VectorRows = { video: [], aggregation: [], startSec: [], endSec: [] };
+  const rows: Required<VectorRows> = { video: [], aggregation: [], startSec: [], endSec: [], thumbnail: [] };
+  const rowThumbnails: NonNullable<IndexData["rowThumbnails"]> = [];
   const captions: CaptionRecord[] = [];
   const videos: VideoRecord[] = [];
   const thumbnails: IndexData["thumbnails"] = [];
@@ -54,11 +67,14 @@ export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettin
         `video ${part.video.id}: ${part.vectors.length} values for ${part.rows.length} rows of ${d}`,
       );
     vectors.set(part.vectors, rows.video.length * d);
-    for (const row of part.rows) {
+    for (const [i, row] of part.rows.entries()) {
       rows.video.push(n);
       rows.aggregation.push(row.aggregation);
       rows.startSec.push(row.startSec);
       rows.endSec.push(row.endSec);
+      const thumbnail = row.thumbnail ?? null;
+      rows.thumbnail.push(thumbnail && momentThumbnailPath(n, i));
+      rowThumbnails.push(thumbnail && (thumbnail instanceof Uint8Array ? async () => thumbnail : thumbnail));
     }
     for (const caption of part.captions) {
       captionVectors.set(caption.vector, captions.length * d);
@@ -78,7 +94,7 @@ export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettin
     counts: { videos: videos.length, vectors: rowCount, captions: captionCount },
     createdAt: settings.createdAt,
   };
-  return { manifest, videos, vectors, rows, captions, captionVectors, thumbnails };
+  return { manifest, videos, vectors, rows, captions, captionVectors, thumbnails, rowThumbnails };
 }
 
 /** Splits a loaded index back into per-video parts (the inverse of assembleIndex). */
@@ -101,6 +117,7 @@ export function splitIndex(index: IndexData): VideoPart[] {
       aggregation: index.rows.aggregation[r],
       startSec: index.rows.startSec[r],
       endSec: index.rows.endSec[r],
+      thumbnail: index.rows.thumbnail?.[r] ? (index.rowThumbnails?.[r] ?? null) : null,
     });
   });
   parts.forEach((part, v) => {

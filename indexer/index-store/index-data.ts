@@ -14,6 +14,11 @@ export interface IndexData {
   captionVectors: Float32Array;
   /** Thumbnail bytes per video (same order as `videos`), or a function reading them, or null. */
   thumbnails: (() => Promise<Uint8Array | null>)[];
+  /**
+   * Moment thumbnail bytes per row (same order as the rows), read when `rows.thumbnail[r]` names a path;
+   * absent or null where the row has none.
+   */
+  rowThumbnails?: ((() => Promise<Uint8Array | null>) | null)[];
   /** What `index` needs to sync this index later (sync.json); absent for merged or generated indexes. */
   sync?: SyncRecord;
 }

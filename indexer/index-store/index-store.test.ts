@@ -31,10 +31,17 @@ function part(id: string, rows: number, captions: string[], seed: number): Video
     );
   return {
     video: { id, title: id, url: null, durationSec: 6, fps: 25, width: 64, height: 48, frames: 6 },
+    // Segment rows carry moment thumbnails, as bytes (from the pipeline) or readers (from an index on disk).
     rows: Array.from({ length: rows }, (_, r) => ({
       aggregation: r === 0 ? 0 : -1,
       startSec: r,
       endSec: r + 4,
+      thumbnail:
+        r === 0
+          ? null
+          : r % 2 === 1
+            ? new TextEncoder().encode(`moment ${r} of ${id}`)
+            : async () => new TextEncoder().encode(`moment ${r} of ${id}`),
     })),
     vectors: l2NormalizeRowsInPlace(
       Float32Array.from({ length: rows * D }, () => random()),
@@ -89,6 +96,19 @@ describe("index store", () => {
     expect(new TextDecoder().decode((await back.thumbnails[2]()) ?? new Uint8Array())).toBe(
       "jpeg of c/d.mp4",
     );
+    // Moment thumbnails: thumbnails/<video>-<row of the video>.jpg, null for the mean rows.
+    expect(back.rows.thumbnail).toEqual([
+      null,
+      null,
+      "thumbnails/1-1.jpg",
+      "thumbnails/1-2.jpg",
+      null,
+      "thumbnails/2-1.jpg",
+    ]);
+    expect(new TextDecoder().decode((await back.rowThumbnails?.[3]?.()) ?? new Uint8Array())).toBe(
+      "moment 2 of b.mp4",
+    );
+    expect(back.manifest.formatVersion).toBe(2);
     expect(splitIndex(back).map((p) => p.video.id)).toEqual(["a.mp4", "b.mp4", "c/d.mp4"]);
     expect(await readdir(dir)).toEqual(["index"]);
   });
@@ -166,7 +186,10 @@ describe("index store", () => {
     await writeIndexAtomically(join(dir, "s2"), assembleIndex([PARTS[2], PARTS[1]], SETTINGS));
     const shards = [await readIndex(join(dir, "s2")), await readIndex(join(dir, "s1"))];
     await writeIndexAtomically(join(dir, "merged"), mergeIndexes(shards, ["s2", "s1"], SETTINGS.createdAt));
-    expect(await filesOf(join(dir, "merged"))).toEqual(await filesOf(join(dir, "full")));
+    const merged = await filesOf(join(dir, "merged"));
+    expect(merged).toEqual(await filesOf(join(dir, "full")));
+    // The moment thumbnails came along (renumbered with their videos).
+    expect(Object.keys(merged).filter((name) => /^thumbnails\/\d+-\d+\.jpg$/.test(name))).toHaveLength(3);
   });
 
   it("refuses to merge shards built with other options, or holding the same video", async () => {

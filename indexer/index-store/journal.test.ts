@@ -17,7 +17,7 @@ const result: VideoResult = {
   source: { sizeBytes: 1234, mtimeMs: 1700000000000.5 },
   rows: [
     { aggregation: 0, startSec: 0, endSec: 4.5 },
-    { aggregation: -1, startSec: 0, endSec: 4 },
+    { aggregation: -1, startSec: 0, endSec: 4, thumbnail: Uint8Array.from([0xff, 0xd8, 0xff, 0xd9, 9, 9]) },
   ],
   vectors: Float32Array.from([0.6, 0.8, -1, 1e-30]),
   thumbnail: Uint8Array.from([0xff, 0xd8, 0xff, 0xd9, 7]),
@@ -41,7 +41,16 @@ afterEach(async () => {
 describe("journal records", () => {
   it("round-trip exactly", () => {
     expect(decodeResult(concat(encodeResult(result)))).toEqual(result);
-    expect(decodeResult(concat(encodeResult({ ...result, thumbnail: null })))?.thumbnail).toBeNull();
+    const noVideoThumbnail = decodeResult(concat(encodeResult({ ...result, thumbnail: null })));
+    expect(noVideoThumbnail?.thumbnail).toBeNull();
+    // The moment thumbnails are found after the video's, whether or not it has one.
+    expect(noVideoThumbnail?.rows).toEqual(result.rows);
+  });
+
+  it("reads a record of the format before moment thumbnails (CVJ1) as absent, so the video is redone", () => {
+    const bytes = concat(encodeResult(result));
+    bytes.set(new TextEncoder().encode("CVJ1"), 0);
+    expect(decodeResult(bytes)).toBeNull();
   });
 
   it("reject every truncation", () => {

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { writeFileDurably } from "./durable-file.ts";
 import { sameSource, type VideoResult } from "./video-result.ts";
 
-const MAGIC = "CVJ1";
+// CVJ2 adds the rows' moment thumbnails; a CVJ1 file (no moment thumbnails) reads as absent and is redone.
+const MAGIC = "CVJ2";
 
 /** Hex digest of the settings that change vectors (model, sampling, aggregations, segments, decoder). */
 export function settingsKey(settings: Record<string, unknown>): string {
@@ -17,15 +18,26 @@ function fileKey(id: string): string {
   return createHash("sha256").update(id, "utf8").digest("hex").slice(0, 32);
 }
 
-interface Header extends Omit<VideoResult, "vectors" | "thumbnail"> {
+type HeaderRow = Omit<VideoResult["rows"][number], "thumbnail"> & { thumbnailBytes: number };
+
+interface Header extends Omit<VideoResult, "vectors" | "thumbnail" | "rows"> {
+  rows: HeaderRow[];
   vectorCount: number;
   thumbnailBytes: number;
 }
 
-/** Serializes a result: MAGIC, u32 header length, header JSON, zero pad to 4, float32 LE vectors, thumbnail. */
+/**
+ * Serializes a result: MAGIC, u32 header length, header JSON, zero pad to 4, float32 LE vectors, thumbnail,
+ * then the rows' moment thumbnails in row order (their lengths are in the header's rows).
+ */
 export function encodeResult(result: VideoResult): Uint8Array[] {
-  const { vectors, thumbnail, ...rest } = result;
-  const header: Header = { ...rest, vectorCount: vectors.length, thumbnailBytes: thumbnail?.length ?? 0 };
+  const { vectors, thumbnail, rows, ...rest } = result;
+  const header: Header = {
+    ...rest,
+    rows: rows.map(({ thumbnail: bytes, ...row }) => ({ ...row, thumbnailBytes: bytes?.length ?? 0 })),
+    vectorCount: vectors.length,
+    thumbnailBytes: thumbnail?.length ?? 0,
+  };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint8Array(8 + json.length + ((4 - ((8 + json.length) % 4)) % 4));
   prefix.set(new TextEncoder().encode(MAGIC), 0);
@@ -34,7 +46,8 @@ export function encodeResult(result: VideoResult): Uint8Array[] {
   const body = new Uint8Array(vectors.length * 4);
   const view = new DataView(body.buffer);
   for (let i = 0; i < vectors.length; i++) view.setFloat32(i * 4, vectors[i], true);
-  return thumbnail ? [prefix, body, thumbnail] : [prefix, body];
+  const moments = rows.flatMap((row) => (row.thumbnail ? [row.thumbnail] : []));
+  return [prefix, body, ...(thumbnail ? [thumbnail] : []), ...moments];
 }
 
 /** Parses encodeResult's bytes; null when they are not a complete record. */
@@ -51,11 +64,24 @@ export function decodeResult(bytes: Uint8Array): VideoResult | null {
   }
   const start = 8 + jsonLength + ((4 - ((8 + jsonLength) % 4)) % 4);
   const end = start + header.vectorCount * 4;
-  if (end + header.thumbnailBytes !== bytes.length) return null;
+  if (!Array.isArray(header.rows)) return null;
+  const momentBytes = header.rows.reduce((n, row) => n + row.thumbnailBytes, 0);
+  if (end + header.thumbnailBytes + momentBytes !== bytes.length) return null;
   const vectors = new Float32Array(header.vectorCount);
   for (let i = 0; i < vectors.length; i++) vectors[i] = view.getFloat32(start + i * 4, true);
-  const { vectorCount: _v, thumbnailBytes, ...rest } = header;
-  return { ...rest, vectors, thumbnail: thumbnailBytes > 0 ? bytes.slice(end) : null };
+  const { vectorCount: _v, thumbnailBytes, rows: headerRows, ...rest } = header;
+  let at = end + thumbnailBytes;
+  const rows = headerRows.map(({ thumbnailBytes: length, ...row }) => {
+    if (length === 0) return row;
+    at += length;
+    return { ...row, thumbnail: bytes.slice(at - length, at) };
+  });
+  return {
+    ...rest,
+    rows,
+    vectors,
+    thumbnail: thumbnailBytes > 0 ? bytes.slice(end, end + thumbnailBytes) : null,
+  };
 }
 
 /** The journal of one run configuration: `dir` holds `<hash of id>.video` files. */

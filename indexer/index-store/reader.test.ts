@@ -87,6 +87,15 @@ describe("paths stay inside the index", () => {
     expect((await readIndex(join(dir, "link-to-index"))).videos).toHaveLength(3);
   });
 
+  it("says a missing moment thumbnail is missing", async () => {
+    const index = writeFiles(join(dir, "no-moment-thumb"), indexFilesOf(baseIndexContent(MODEL)));
+    rmSync(join(index, "thumbnails", "1-2.jpg"));
+    await expect(readIndex(index)).rejects.toMatchObject({
+      code: "index_missing",
+      detail: "thumbnails/1-2.jpg (moment thumbnail of row 5) is missing",
+    });
+  });
+
   it("says a missing thumbnail is missing", async () => {
     const index = writeFiles(join(dir, "no-thumb"), indexFilesOf(baseIndexContent(MODEL)));
     rmSync(join(index, "thumbnails", "2.jpg"));

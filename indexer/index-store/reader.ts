@@ -106,29 +106,38 @@ function toFloat32(matrix: Parameters<typeof matrixReader>[0] | null): Float32Ar
 
 /**
  * Loads an index directory into memory through the contract (IndexContractError, exit 2 in the CLI, for any
- * file that fails it). Thumbnails are checked to exist inside the directory now and read on demand.
+ * file that fails it). Thumbnails (videos' and moments') are checked to exist inside the directory now and
+ * read on demand.
  */
 export async function readIndex(dir: string, options: ReadIndexOptions = {}): Promise<IndexData> {
   const source = directorySource(dir);
   try {
     const index = await readCheckedIndex(source, options);
-    for (const video of index.videos) {
-      if (video.thumbnail !== null && (await source.path(video.thumbnail)) === null)
-        throw new IndexContractError(
-          "index_missing",
-          `${video.thumbnail} (thumbnail of ${video.id}) is missing`,
-        );
-    }
-    const thumbnails = index.videos.map((video) => async () => {
-      if (video.thumbnail === null) return null;
-      const bytes = await source.read(video.thumbnail);
-      if (bytes === null)
-        throw new IndexContractError(
-          "index_missing",
-          `${video.thumbnail} (thumbnail of ${video.id}) is missing`,
-        );
-      return bytes;
-    });
+    const missing = (path: string, of: string) =>
+      new IndexContractError("index_missing", `${path} (${of}) is missing`);
+    const referenced: [string, string][] = [
+      ...index.videos.flatMap((video): [string, string][] =>
+        video.thumbnail === null ? [] : [[video.thumbnail, `thumbnail of ${video.id}`]],
+      ),
+      ...(index.rows.thumbnail ?? []).flatMap((path, r): [string, string][] =>
+        path === null ? [] : [[path, `moment thumbnail of row ${r}`]],
+      ),
+    ];
+    for (const [path, of] of referenced) if ((await source.path(path)) === null) throw missing(path, of);
+    const reader = (path: string | null, of: string) =>
+      path === null
+        ? null
+        : async () => {
+            const bytes = await source.read(path);
+            if (bytes === null) throw missing(path, of);
+            return bytes;
+          };
+    const thumbnails = index.videos.map(
+      (video) => reader(video.thumbnail, `thumbnail of ${video.id}`) ?? (async () => null),
+    );
+    const rowThumbnails = index.rows.thumbnail?.map((path, r) =>
+      reader(path, `moment thumbnail of row ${r}`),
+    );
     return {
       manifest: index.manifest,
       videos: index.videos,
@@ -137,6 +146,7 @@ export async function readIndex(dir: string, options: ReadIndexOptions = {}): Pr
       captions: index.captions,
       captionVectors: toFloat32(index.captionVectors),
       thumbnails,
+      ...(rowThumbnails ? { rowThumbnails } : {}),
     };
   } catch (error) {
     throw located(dir, error);

@@ -28,8 +28,11 @@ export interface VideoResult {
   frames: number;
   /** Identity of the source file when it was indexed; a changed file is indexed again on resume. */
   source: SourceIdentity;
-  /** One entry per vector row: aggregation position in the manifest (or -1 for a segment) and time span. */
-  rows: { aggregation: number; startSec: number; endSec: number }[];
+  /**
+   * One entry per vector row: aggregation position in the manifest (or -1 for a segment), time span, and the
+   * JPEG of the sampled frame nearest the row's vector (segments and k-means centroids; absent or null else).
+   */
+  rows: { aggregation: number; startSec: number; endSec: number; thumbnail?: Uint8Array | null }[];
   /** Row-major [rows.length, d] float32, L2-normalized rows. */
   vectors: Float32Array;
   /** JPEG bytes of the thumbnail, or null when none could be made. */

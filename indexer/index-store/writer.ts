@@ -55,6 +55,12 @@ async function writeFiles(dir: string, data: IndexData): Promise<void> {
     if (!bytes) throw new Error(`thumbnail of video ${n} (${video.id}) is missing`);
     await writeFileSynced(join(dir, video.thumbnail), [bytes]);
   }
+  for (const [r, path] of (data.rows.thumbnail ?? []).entries()) {
+    if (path === null) continue;
+    const bytes = await data.rowThumbnails?.[r]?.();
+    if (!bytes) throw new Error(`moment thumbnail of row ${r} (${path}) is missing`);
+    await writeFileSynced(join(dir, path), [bytes]);
+  }
   await syncDirectory(thumbs);
   await writeFileSynced(join(dir, INDEX_FILES.videos), [json(data.videos)]);
   if (data.sync) await writeFileSynced(join(dir, SYNC_FILE), [encodeSyncRecord(data.sync)]);
@@ -62,9 +68,12 @@ async function writeFiles(dir: string, data: IndexData): Promise<void> {
   await writeFileSynced(join(dir, INDEX_FILES.manifest), [json(manifest)]);
 }
 
-/** Names an index directory holds: the format's files and sync.json; thumbnails/ holds `<n>.jpg`. */
+/**
+ * Names an index directory holds: the format's files and sync.json; thumbnails/ holds `<n>.jpg` (video n)
+ * and `<n>-<i>.jpg` (row i of video n).
+ */
 const INDEX_ENTRIES = new Set<string>([...Object.values(INDEX_FILES), SYNC_FILE]);
-const THUMBNAIL_NAME = /^\d+\.jpg$/;
+const THUMBNAIL_NAME = /^\d+(-\d+)?\.jpg$/;
 
 /** Entries of the index directory `dir` that no index writer made (relative paths, sorted). */
 async function unrelatedEntries(dir: string): Promise<string[]> {
@@ -189,4 +198,9 @@ export async function writeIndexAtomically(outDir: string, data: IndexData): Pro
 /** Thumbnail path (relative to the index dir) of video number `n`. */
 export function thumbnailPath(n: number): string {
   return `${INDEX_FILES.thumbnailDir}/${n}.jpg`;
+}
+
+/** Moment thumbnail path (relative to the index dir) of row `i` (counted within its video) of video `n`. */
+export function momentThumbnailPath(n: number, i: number): string {
+  return `${INDEX_FILES.thumbnailDir}/${n}-${i}.jpg`;
 }

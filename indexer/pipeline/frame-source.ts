@@ -5,14 +5,17 @@ import {
   probeVideo,
   type VideoProbe,
 } from "../decode/decode-video.ts";
+import { resizeRgbArea } from "../decode/resize-area.ts";
 import { parseSampling } from "../decode/sampling.ts";
-import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
+import { encodeThumbnailJpeg, thumbnailSize } from "../decode/thumbnail.ts";
 import type { FrameSource, VideoInfo } from "./types.ts";
 
 export type { DecoderChoice } from "../decode/decode-video.ts";
 
 /** Longer side of thumbnails, pixels. */
 export const THUMBNAIL_MAX_SIDE = 256;
+/** Longer side of moment thumbnails (one per segment and k-means centroid), pixels: small, there are many. */
+export const MOMENT_THUMBNAIL_MAX_SIDE = 160;
 
 /**
  * Frames sampled per `sampling` ("fps:1", ...), decoded by `decoder`. `frames(path, info)` reuses the
@@ -30,5 +33,14 @@ export function createFrameSource(sampling: string, decoder: DecoderChoice): Fra
     },
     frames: (path, info) => decodeVideoFrames(path, { sampling: parsed, decoder, probe: probes.get(info) }),
     thumbnail: (frame) => encodeThumbnailJpeg(frame, THUMBNAIL_MAX_SIDE),
+    shrink(frame) {
+      const { width, height } = thumbnailSize(frame.width, frame.height, MOMENT_THUMBNAIL_MAX_SIDE);
+      return {
+        ...frame,
+        width,
+        height,
+        rgb: resizeRgbArea(frame.rgb, frame.width, frame.height, width, height),
+      };
+    },
   };
 }

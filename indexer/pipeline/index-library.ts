@@ -7,9 +7,10 @@ import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES, type VectorDtype } from "../../shared/index-format.ts";
 import { type CaptionEntry, readCaptionsFile } from "../captions-file.ts";
-import { assembleIndex, splitIndex, type VideoPart } from "../index-store/assemble.ts";
+import { assembleIndex, type PartRow, splitIndex, type VideoPart } from "../index-store/assemble.ts";
 import type { IndexData } from "../index-store/index-data.ts";
 import { Journal, removeWorkDir, settingsKey } from "../index-store/journal.ts";
+import { rowsReadingThumbnails } from "../index-store/journal-thumbnails.ts";
 import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { makeSyncRecord, type SyncRecord, type SyncSettings } from "../index-store/sync-record.ts";
@@ -244,10 +245,18 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   sync.reused = reused.size;
 
   const journal = await Journal.open(resolve(workRoot, settingsKey(settings)), settings);
-  const results = new Map<string, Omit<VideoResult, "thumbnail"> & { hasThumbnail: boolean }>();
-  // Thumbnails stay in the journal until the index is written, so memory holds only vectors.
+  const results = new Map<
+    string,
+    Omit<VideoResult, "thumbnail" | "rows"> & { rows: PartRow[]; hasThumbnail: boolean }
+  >();
+  // Thumbnails (the video's and its moments') stay in the journal until the index is written, so memory
+  // holds only vectors.
   const keep = ({ thumbnail, ...result }: VideoResult) =>
-    results.set(result.id, { ...result, hasThumbnail: thumbnail !== null });
+    results.set(result.id, {
+      ...result,
+      rows: rowsReadingThumbnails(result.rows, () => journal.load(result.id, result.source)),
+      hasThumbnail: thumbnail !== null,
+    });
   const pending: PipelineJob[] = [];
   for (const video of toEmbed) {
     const done = await journal.load(video.id, video.source);

@@ -3,9 +3,10 @@
 import type { Aggregation } from "../../shared/aggregate.ts";
 import type { VideoResult } from "../index-store/video-result.ts";
 import { BoundedQueue } from "./bounded-queue.ts";
+import { momentFrames } from "./moment-frames.ts";
 import type { StageClock } from "./stage-clock.ts";
 import type { DecodedFrame, FrameEmbedder, FrameSource, Preprocess, VideoInfo } from "./types.ts";
-import { videoRows } from "./video-vectors.ts";
+import { type VideoRows, videoRows } from "./video-vectors.ts";
 
 /** A video to index. */
 export interface PipelineJob {
@@ -63,6 +64,8 @@ type Decoded =
       job: PipelineJob;
       info: VideoInfo | null;
       thumbnail: Uint8Array | null;
+      /** Small copies of the sampled frames, in order, for moment thumbnails (empty without `shrink`). */
+      previews: DecodedFrame[];
       error: string | null;
     };
 type Prepared =
@@ -72,6 +75,7 @@ type Embedded = {
   job: PipelineJob;
   info: VideoInfo | null;
   thumbnail: Uint8Array | null;
+  previews: DecodedFrame[];
   error: string | null;
   vectors: Float32Array[];
   timestampsSec: number[];
@@ -114,6 +118,7 @@ export async function runIndexPipeline(
     let info: VideoInfo | null = null;
     let error: string | null = null;
     let thumbnail: Uint8Array | null = null;
+    const previews: DecodedFrame[] = [];
     let count = 0;
     // The sampled frame nearest the middle of the video becomes its thumbnail.
     let middle: DecodedFrame | null = null;
@@ -138,6 +143,11 @@ export async function runIndexPipeline(
           const half = info.durationSec / 2;
           if (!middle || Math.abs(next.value.timestampSec - half) < Math.abs(middle.timestampSec - half))
             middle = next.value;
+          const { shrink } = source;
+          if (shrink) {
+            const frame = next.value;
+            previews.push(await clock.time("decode", () => shrink(frame)));
+          }
           await out.push({ kind: "frame", job, frame: next.value });
         }
       } finally {
@@ -150,7 +160,7 @@ export async function runIndexPipeline(
         thumbnail = await clock.time("decode", () => source.thumbnail(frame)).catch(() => null);
       }
     }
-    await out.push({ kind: "end", job, info, thumbnail, error });
+    await out.push({ kind: "end", job, info, thumbnail, previews, error });
     out.close();
   }
 
@@ -264,6 +274,31 @@ export async function runIndexPipeline(
   }
 
   /**
+   * The rows with their moment thumbnails: the JPEG of the preview of each moment's nearest frame (one
+   * encoding per frame however many rows share it). A failed encoding only costs that thumbnail.
+   */
+  async function withMomentThumbnails(videoRows: VideoRows, item: Embedded): Promise<VideoResult["rows"]> {
+    if (item.previews.length !== item.vectors.length) return videoRows.rows;
+    const frames = momentFrames(videoRows, item.vectors, item.timestampsSec, options.aggregations);
+    const jpegs = new Map<number, Promise<Uint8Array | null>>();
+    const jpegOf = (f: number) => {
+      let jpeg = jpegs.get(f);
+      if (!jpeg) {
+        jpeg = source.thumbnail(item.previews[f]).catch(() => null);
+        jpegs.set(f, jpeg);
+      }
+      return jpeg;
+    };
+    return Promise.all(
+      videoRows.rows.map(async (row, r) => {
+        const f = frames[r];
+        const thumbnail = f === null ? null : await jpegOf(f);
+        return thumbnail ? { ...row, thumbnail } : row;
+      }),
+    );
+  }
+
+  /**
    * Aggregates each finished video and saves it; up to WRITE_AHEAD saves are in flight at once
    * (started in job order; each is an fsync-bound journal write), and events follow job order.
    */
@@ -307,7 +342,7 @@ export async function runIndexPipeline(
               height: info.height,
               frames: item.vectors.length,
               source: job.source,
-              rows,
+              rows: await withMomentThumbnails({ rows, vectors }, item),
               vectors,
               thumbnail: item.thumbnail,
             };

@@ -21,6 +21,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const isCount = (n: unknown) => typeof n === "number" && Number.isFinite(n) && n >= 0;
 
+/** A thumbnail reference: null, or a safe relative path under thumbnails/ (`where` names it in errors). */
+function checkThumbnailPath(thumbnail: unknown, where: string): void {
+  if (thumbnail === null) return;
+  if (typeof thumbnail !== "string") bad(`${where} thumbnail must be a path or null`);
+  const why = unsafeIndexPath(thumbnail);
+  if (why) bad(`${where} thumbnail ${JSON.stringify(thumbnail.slice(0, 80))} ${why}`);
+  if (!thumbnail.startsWith(`${INDEX_FILES.thumbnailDir}/`))
+    bad(`${where} thumbnail must be under ${INDEX_FILES.thumbnailDir}/`);
+}
+
 /** videos.json: `counts.videos` records with unique non-empty ids and thumbnails under thumbnails/. */
 export function checkVideos(value: unknown, manifest: IndexManifest): VideoRecord[] {
   const name = INDEX_FILES.videos;
@@ -38,14 +48,7 @@ export function checkVideos(value: unknown, manifest: IndexManifest): VideoRecor
       bad(`${name} video ${n} url must be a string or null`);
     for (const key of ["durationSec", "fps", "width", "height", "frames"])
       if (!isCount(video[key])) bad(`${name} video ${n} ${key} must be a non-negative number`);
-    const thumbnail = video.thumbnail;
-    if (thumbnail !== null) {
-      if (typeof thumbnail !== "string") bad(`${name} video ${n} thumbnail must be a path or null`);
-      const why = unsafeIndexPath(thumbnail);
-      if (why) bad(`${name} video ${n} thumbnail ${JSON.stringify(thumbnail.slice(0, 80))} ${why}`);
-      if (!thumbnail.startsWith(`${INDEX_FILES.thumbnailDir}/`))
-        bad(`${name} video ${n} thumbnail must be under ${INDEX_FILES.thumbnailDir}/`);
-    }
+    checkThumbnailPath(video.thumbnail, `${name} video ${n}`);
   });
   return value as VideoRecord[];
 }
@@ -53,7 +56,8 @@ export function checkVideos(value: unknown, manifest: IndexManifest): VideoRecor
 /**
  * rows.json: four columns of `counts.vectors` numbers; video indexes in range and non-decreasing (the writer
  * groups a video's rows in video order, so rows shuffled or reversed against vectors.npy are caught),
- * aggregation an index into manifest.aggregations or -1, 0 <= startSec <= endSec.
+ * aggregation an index into manifest.aggregations or -1, 0 <= startSec <= endSec; the optional thumbnail
+ * column (format 2) holds a path under thumbnails/ or null per row.
  */
 export function checkRows(value: unknown, manifest: IndexManifest): VectorRows {
   const name = INDEX_FILES.rows;
@@ -65,6 +69,14 @@ export function checkRows(value: unknown, manifest: IndexManifest): VectorRows {
       bad(`${name} ${column} must be an array of ${count} numbers (manifest counts.vectors)`);
     if (!values.every((n) => typeof n === "number" && Number.isFinite(n)))
       bad(`${name} ${column} must hold finite numbers only`);
+  }
+  const thumbnails = value.thumbnail;
+  if (thumbnails !== undefined) {
+    if (!Array.isArray(thumbnails) || thumbnails.length !== count)
+      bad(`${name} thumbnail must be an array of ${count} paths or nulls (manifest counts.vectors)`);
+    thumbnails.forEach((path: unknown, r) => {
+      checkThumbnailPath(path, `${name} row ${r}`);
+    });
   }
   const rows = value as unknown as VectorRows;
   const aggregations = manifest.aggregations.length;

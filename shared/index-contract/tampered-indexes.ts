@@ -12,7 +12,10 @@ export type IndexFiles = Map<string, Uint8Array>;
 /** A JPEG's start and end markers: enough bytes for a thumbnail the contract does not decode. */
 const THUMBNAIL = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
 
-/** Three videos, each a mean row and two segments, one caption each, thumbnails; seeded random unit vectors. */
+/**
+ * Three videos, each a mean row and two segments (each segment with its moment thumbnail), one caption each,
+ * thumbnails; seeded random unit vectors.
+ */
 export function baseIndexContent(model: { id: string; dimension: number }, seed = 7): IndexContent {
   const d = model.dimension;
   const prng = createPrng(seed);
@@ -26,6 +29,7 @@ export function baseIndexContent(model: { id: string; dimension: number }, seed 
     aggregation: [] as number[],
     startSec: [] as number[],
     endSec: [] as number[],
+    thumbnail: [] as (string | null)[],
   };
   const videos = [0, 1, 2].map((v) => {
     for (const [aggregation, startSec, endSec] of [
@@ -33,6 +37,11 @@ export function baseIndexContent(model: { id: string; dimension: number }, seed 
       [SEGMENT_AGGREGATION, 0, 2],
       [SEGMENT_AGGREGATION, 2, 4],
     ]) {
+      rows.thumbnail.push(
+        aggregation === SEGMENT_AGGREGATION
+          ? `${INDEX_FILES.thumbnailDir}/${v}-${rows.video.filter((u) => u === v).length}.jpg`
+          : null,
+      );
       rows.video.push(v);
       rows.aggregation.push(aggregation);
       rows.startSec.push(startSec);
@@ -70,10 +79,11 @@ export function baseIndexContent(model: { id: string; dimension: number }, seed 
   };
 }
 
-/** Every file of `content` plus a thumbnail per video. */
+/** Every file of `content` plus every thumbnail its videos and rows name. */
 export function indexFilesOf(content: IndexContent): IndexFiles {
   const files = encodeIndexFiles(content);
   for (const video of content.videos) if (video.thumbnail) files.set(video.thumbnail, THUMBNAIL);
+  for (const path of content.rows.thumbnail ?? []) if (path) files.set(path, THUMBNAIL);
   return files;
 }
 
@@ -200,6 +210,50 @@ export const TAMPER_CASES: TamperCase[] = [
         (videos[0] as { thumbnail: string }).thumbnail = "../../../../etc/passwd";
       }),
     verdict: bad('videos.json video 0 thumbnail "../../../../etc/passwd" has an empty, "." or ".." part'),
+  },
+  {
+    name: "moment thumbnail outside the index",
+    tamper: (files) =>
+      editJson(files, INDEX_FILES.rows, (rows) => {
+        (rows.thumbnail as string[])[1] = "/etc/passwd";
+      }),
+    verdict: bad('rows.json row 1 thumbnail "/etc/passwd" is absolute'),
+  },
+  {
+    name: "moment thumbnail outside thumbnails/",
+    tamper: (files) =>
+      editJson(files, INDEX_FILES.rows, (rows) => {
+        (rows.thumbnail as string[])[2] = "vectors.npy";
+      }),
+    verdict: bad("rows.json row 2 thumbnail must be under thumbnails/"),
+  },
+  {
+    name: "thumbnail column shorter than the rows",
+    tamper: (files) =>
+      editJson(files, INDEX_FILES.rows, (rows) => {
+        (rows.thumbnail as string[]).pop();
+      }),
+    verdict: bad("rows.json thumbnail must be an array of 9 paths or nulls (manifest counts.vectors)"),
+  },
+  {
+    name: "format 1 (no moment thumbnails) still read",
+    tamper: (files) => {
+      editJson(files, INDEX_FILES.manifest, (manifest) => {
+        manifest.formatVersion = 1;
+      });
+      editJson(files, INDEX_FILES.rows, (rows) => {
+        delete (rows as Record<string, unknown>).thumbnail;
+      });
+    },
+    verdict: "ok",
+  },
+  {
+    name: "format 3 refused",
+    tamper: (files) =>
+      editJson(files, INDEX_FILES.manifest, (manifest) => {
+        manifest.formatVersion = 3;
+      }),
+    verdict: bad("format version 3 is not supported (expected 1 or 2); re-run the indexer"),
   },
   {
     name: "invalid UTF-8 in captions.json",

@@ -176,6 +176,21 @@ describe("rankVideos", () => {
     expect(hit.moment).toEqual({ row: 1, startSec: 1.5, endSec: 3, score: Math.fround(0.4) });
   });
 
+  it("names the row that scored the video: its best aggregation row, else its best segment", () => {
+    const rows = rowsOf([
+      [0, false],
+      [0, false],
+      [0, true, 0, 2],
+      [1, true, 0, 2],
+      [1, true, 2, 4],
+    ]);
+    const hits = rankVideos(Float32Array.of(0.1, 0.5, 0.9, 0.3, 0.4), rows, 2, 2);
+    expect(hits.map((h) => [h.video, h.row, h.moment?.row])).toEqual([
+      [0, 1, 2],
+      [1, 4, 4],
+    ]);
+  });
+
   it("returns nothing for k = 0", () => {
     expect(rankVideos(Float32Array.of(0.5), rowsOf([[0, false]]), 1, 0)).toEqual([]);
   });

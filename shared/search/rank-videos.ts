@@ -29,6 +29,8 @@ export interface RankedVideo {
   video: number;
   /** Best cosine over the video's scoring rows (and over every query). */
   score: number;
+  /** The row that gave `score` (an aggregation row, or its best segment when it has none). */
+  row: number;
   /** The video's best segment row, its window in seconds and its score; null when it has no segment rows. */
   moment: { row: number; startSec: number; endSec: number; score: number } | null;
 }
@@ -78,6 +80,7 @@ export function rankVideos(
   }
 
   const best = new Float32Array(videoCount).fill(Number.NEGATIVE_INFINITY);
+  const bestRow = new Int32Array(videoCount).fill(-1);
   const segmentBest = new Float32Array(videoCount).fill(Number.NEGATIVE_INFINITY);
   const segmentRow = new Int32Array(videoCount).fill(-1);
   for (let base = 0; base < scores.length; base += rowCount) {
@@ -89,11 +92,17 @@ export function rankVideos(
           segmentBest[v] = score;
           segmentRow[v] = r;
         }
-      } else if (role[r] === ROLE_SCORING && score > best[v]) best[v] = score;
+      } else if (role[r] === ROLE_SCORING && score > best[v]) {
+        best[v] = score;
+        bestRow[v] = r;
+      }
     }
   }
   for (let v = 0; v < videoCount; v++) {
-    if (!hasAggregation[v] && segmentRow[v] >= 0) best[v] = segmentBest[v];
+    if (!hasAggregation[v] && segmentRow[v] >= 0) {
+      best[v] = segmentBest[v];
+      bestRow[v] = segmentRow[v];
+    }
     if (options.keep && !options.keep(v)) best[v] = Number.NEGATIVE_INFINITY;
   }
 
@@ -104,6 +113,7 @@ export function rankVideos(
       return {
         video: v,
         score: best[v],
+        row: bestRow[v],
         moment:
           r < 0
             ? null

@@ -148,6 +148,40 @@ describe("FlatStore on ONNX Runtime Web scoring sessions", () => {
     });
   });
 
+  it("shows the frame of the matched moment, else of the scoring centroid, else the video's thumbnail", async () => {
+    const next = (() => {
+      const prng = createPrng(9);
+      return () => prng.next();
+    })();
+    const matrix = new Float32Array(5 * D);
+    for (let r = 0; r < 5; r++) matrix.set(unit(next), r * D);
+    // Video 0: mean row 0 (no picture), segment row 1 near the query; video 1: centroid row 3 near it;
+    // video 2: a mean row 4 only.
+    plant(matrix, 1 * D, query, 0.9, next);
+    plant(matrix, 3 * D, query, 0.8, next);
+    plant(matrix, 4 * D, query, 0.7, next);
+    const three = videos.slice(0, 3).map((video, v) => ({ ...video, thumbnail: `thumbnails/${v}.jpg` }));
+    const flat = new FlatStore({
+      manifest: { ...manifest, formatVersion: 2, counts: { videos: 3, vectors: 5, captions: 0 } },
+      videos: three,
+      rowVideo: Int32Array.of(0, 0, 1, 1, 2),
+      rowIsSegment: Uint8Array.of(0, 1, 0, 0, 0),
+      rowStart: Float32Array.of(0, 2, 0, 0, 0),
+      rowEnd: Float32Array.of(10, 4, 10, 10, 10),
+      rowThumbnail: [null, "thumbnails/0-1.jpg", null, "thumbnails/1-1.jpg", null],
+      vectors: int8Of(matrix, 5),
+      captions: [],
+      captionVectors: null,
+      metadataBytes: 0,
+    });
+    const hits = await flat.searchVideos(query, 3);
+    expect(hits.map((h) => [h.videoId, h.thumbnail])).toEqual([
+      ["v1.mp4", "thumbnails/1-1.jpg"],
+      ["v2.mp4", "thumbnails/2.jpg"],
+      ["v0.mp4", "thumbnails/0-1.jpg"],
+    ]);
+  });
+
   it("answers an index without vectors with no hits", async () => {
     const empty = new FlatStore({
       manifest: { ...manifest, counts: { videos: 0, vectors: 0, captions: 0 } },

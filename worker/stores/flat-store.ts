@@ -20,6 +20,8 @@ export interface FlatIndex {
   rowIsSegment: Uint8Array;
   rowStart: Float32Array;
   rowEnd: Float32Array;
+  /** Per row: path of its moment thumbnail in the index, or null (the video's); absent for format 1. */
+  rowThumbnail?: readonly (string | null)[];
   vectors: Int8Matrix;
   captions: CaptionRecord[];
   captionVectors: Int8Matrix | null;
@@ -118,14 +120,17 @@ export class FlatStore implements VideoStore {
     const scorer = (await this.scorers).vectors;
     const rowScores = scorer ? await scorer.score(queries) : new Float32Array(0);
     const rows = { video: rowVideo, isSegment: rowIsSegment, startSec: rowStart, endSec: rowEnd };
-    return rankVideos(rowScores, rows, videos.length, k, { keep }).map(({ video: v, score, moment }) => {
+    const { rowThumbnail } = this.index;
+    return rankVideos(rowScores, rows, videos.length, k, { keep }).map(({ video: v, score, row, moment }) => {
       const video = videos[v];
+      // The frame of the matched moment, else of the centroid that scored the video, else the video's.
+      const thumbnail = (moment && rowThumbnail?.[moment.row]) || rowThumbnail?.[row] || video.thumbnail;
       return {
         videoId: video.id,
         score,
         title: video.title,
         url: video.url,
-        thumbnail: video.thumbnail,
+        thumbnail,
         moment: moment && { startSec: moment.startSec, endSec: moment.endSec },
       };
     });

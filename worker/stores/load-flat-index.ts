@@ -40,6 +40,7 @@ export async function loadFlatStore(bucket: R2Bucket, prefix: string): Promise<F
     rowStart: Float32Array.from(rows.startSec),
     rowEnd: Float32Array.from(rows.endSec),
     vectors,
+    rowThumbnail: rows.thumbnail,
     captions,
     captionVectors,
     metadataBytes: jsonBytes(videos) + jsonBytes(captions),

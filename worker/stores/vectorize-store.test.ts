@@ -38,11 +38,15 @@ function clusteredIndex() {
   return index;
 }
 
-async function openStore(indexedFields: string[] = ["videoId"]) {
+async function openStore(
+  indexedFields: string[] = ["videoId"],
+  edit: (records: Awaited<ReturnType<typeof buildVectorRecords>>) => void = () => {},
+) {
   const index = clusteredIndex();
   const fake = new FakeVectorize(D);
   for (const field of indexedFields) fake.createMetadataIndex(field);
   const records = await buildVectorRecords(index);
+  edit(records);
   for (let i = 0; i < records.length; i += 1000)
     await fake.upsert(records.slice(i, i + 1000).map((r) => ({ ...r, values: Array.from(r.values) })));
   const prefix = `vectorize-test-${indexedFields.join("-")}/`;
@@ -103,6 +107,19 @@ describe("VectorizeStore (fake binding with Vectorize's limits)", () => {
       expect(hit.title).toBe(`Video ${index.videos.findIndex((v) => v.id === hit.videoId)}`);
     });
     expect(hits[0].moment).toEqual(expected[0].moment);
+  });
+
+  it("shows the matched segment's moment thumbnail when its metadata names one", async () => {
+    const { index, store } = await openStore(["videoId"], (records) => {
+      for (const record of records)
+        if (record.namespace === "segment")
+          record.metadata.thumbnail = `thumbnails/${record.metadata.videoId}-${record.metadata.startSec}.jpg`;
+    });
+    const query = queryNear(index, 5 * 12);
+    const [hit] = await store.searchVideos(query, 1);
+    const [expected] = expectedVideos(index, query);
+    expect(hit.moment).toEqual(expected.moment);
+    expect(hit.thumbnail).toBe(`thumbnails/${expected.videoId}-${expected.moment?.startSec}.jpg`);
   });
 
   it("resolves hashed keys of long ids back to the real video id", async () => {

@@ -98,8 +98,11 @@ export class VectorizeStore implements VideoStore {
     return ranked.map(([key, { score }]) => ({ key, score, metadata: byKey.get(key) }));
   }
 
-  /** Best segment per video key among the top segments of the query. */
-  private async moments(vector: Float32Array, keys: Set<string>): Promise<Map<string, Moment>> {
+  /** Best segment per video key among the top segments of the query, with its moment thumbnail if any. */
+  private async moments(
+    vector: Float32Array,
+    keys: Set<string>,
+  ): Promise<Map<string, { moment: Moment; thumbnail: string | null }>> {
     const result = await this.index.query(vector, {
       topK: VECTORIZE_LIMITS.topK,
       namespace: NAMESPACES.segment,
@@ -110,11 +113,14 @@ export class VectorizeStore implements VideoStore {
       this.index,
       best.map(([, { id }]) => id),
     );
-    const moments = new Map<string, Moment>();
+    const moments = new Map<string, { moment: Moment; thumbnail: string | null }>();
     for (const record of records) {
       const metadata = record.metadata as unknown as SegmentVectorMetadata | undefined;
       if (metadata)
-        moments.set(keyOfVectorId(record.id), { startSec: metadata.startSec, endSec: metadata.endSec });
+        moments.set(keyOfVectorId(record.id), {
+          moment: { startSec: metadata.startSec, endSec: metadata.endSec },
+          thumbnail: typeof metadata.thumbnail === "string" ? metadata.thumbnail : null,
+        });
     }
     return moments;
   }
@@ -127,14 +133,18 @@ export class VectorizeStore implements VideoStore {
   ): Promise<VideoHit[]> {
     const ranked = await this.rankVideos(vector, k, filter, skipKey);
     const moments = await this.moments(vector, new Set(ranked.map((r) => r.key)));
-    return ranked.map(({ key, score, metadata }) => ({
-      videoId: metadata?.videoId ?? key,
-      score,
-      title: metadata?.title ?? key,
-      url: metadata?.url ?? null,
-      thumbnail: metadata?.thumbnail ?? null,
-      moment: moments.get(key) ?? null,
-    }));
+    return ranked.map(({ key, score, metadata }) => {
+      const best = moments.get(key);
+      return {
+        videoId: metadata?.videoId ?? key,
+        score,
+        title: metadata?.title ?? key,
+        url: metadata?.url ?? null,
+        // The matched moment's own frame when the segment carries one, else the video's thumbnail.
+        thumbnail: best?.thumbnail ?? metadata?.thumbnail ?? null,
+        moment: best?.moment ?? null,
+      };
+    });
   }
 
   searchVideos(query: Float32Array, k: number, filter?: SearchFilter): Promise<VideoHit[]> {
