@@ -7,6 +7,7 @@ import { methodNotAllowed } from "./http/method-not-allowed.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { validationHook } from "./http/validation-hook.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { mediaRoutes } from "./routes/media.ts";
 import { serveOpenApi } from "./routes/openapi.ts";
 import { pageRoutes } from "./routes/page.ts";
 import { searchRoutes } from "./routes/search.ts";
@@ -31,6 +32,7 @@ export function createApp() {
   app.route("/api/search", searchRoutes);
   app.route("/api/videos", videoRoutes);
   app.route("/api/thumbnails", thumbnailRoutes);
+  app.route("/api/media", mediaRoutes);
   app.route("/api/health", healthRoutes);
   app.route("/", pageRoutes);
   serveOpenApi(app);

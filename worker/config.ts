@@ -24,6 +24,8 @@ export interface WorkerConfig {
   store: "flat" | "vectorize";
   rateLimit: boolean;
   corsOrigin: string;
+  /** Seconds an isolate keeps its reading of the deployment pointer before reading it again. */
+  deploymentCheckSec: number;
 }
 
 function withSlash(prefix: string | undefined, fallback: string): string {
@@ -49,6 +51,20 @@ function oneOf<T extends string>(
   return found;
 }
 
+/** A whole number of seconds in [0, max], `fallback` when unset; anything else is a config error. */
+function seconds(name: string, value: string | undefined, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const trimmed = value.trim();
+  const n = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || n > max)
+    throw new ApiError(
+      503,
+      "bad_config",
+      `${name} is ${JSON.stringify(value)}; set it to a whole number of seconds from 0 to ${max} in wrangler.toml [vars]`,
+    );
+  return n;
+}
+
 /** Vars cannot change within an isolate; keyed by the env object so that a different env gets its own. */
 const configs = new WeakMap<WorkerEnv, WorkerConfig>();
 
@@ -66,6 +82,7 @@ export function readConfig(env: WorkerEnv): WorkerConfig {
       store: oneOf("STORE", env.STORE, ["flat", "vectorize"], "flat"),
       rateLimit: oneOf("RATE_LIMIT", env.RATE_LIMIT, ["on", "off"], "on") === "on",
       corsOrigin: env.CORS_ORIGIN || "*",
+      deploymentCheckSec: seconds("DEPLOYMENT_CHECK_SEC", env.DEPLOYMENT_CHECK_SEC, 3600, 30),
     };
     configs.set(env, config);
   }

@@ -27,7 +27,8 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: join(ROOT, "wrangler.toml") },
       miniflare: {
-        bindings: { RATE_LIMIT: "off" },
+        // The pointer is read on every request: tests switch deployments and look at once.
+        bindings: { RATE_LIMIT: "off", DEPLOYMENT_CHECK_SEC: "0" },
         serviceBindings: {
           // GET / lists the fixture files; GET /<path> returns one.
           FIXTURES: async (request: Request) => {

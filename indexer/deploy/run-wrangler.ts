@@ -9,6 +9,8 @@ export interface WranglerResult {
   code: number | null;
   /** stdout and stderr together, ANSI colours removed. */
   output: string;
+  /** stdout's bytes as written (`r2 object get --pipe` writes the object there). */
+  stdout: Buffer;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
@@ -27,15 +29,21 @@ export function runWrangler(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    const stdout: Buffer[] = [];
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
       onOutput?.(text);
     };
-    child.stdout.on("data", collect);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout.push(chunk);
+      collect(chunk);
+    });
     child.stderr.on("data", collect);
     child.once("error", reject);
-    child.once("close", (code) => resolveRun({ code, output: output.replace(ANSI, "") }));
+    child.once("close", (code) =>
+      resolveRun({ code, output: output.replace(ANSI, ""), stdout: Buffer.concat(stdout) }),
+    );
   });
 }
 

@@ -1,7 +1,10 @@
 // Serves a model and an index locally the way `npm start` does: local R2 filled, then `wrangler dev`
 // with rate limiting off on the same state folder.
 import { fileURLToPath } from "node:url";
-import { uploadToLocalR2 } from "./local-r2.ts";
+import { collectDeployment } from "../deploy/collect-deployment.ts";
+import { runDeploy } from "../deploy/run-deploy.ts";
+import { readWorkerStorage } from "../deploy/worker-storage.ts";
+import { openLocalR2 } from "./local-r2.ts";
 import { type DevServer, startWranglerDev } from "./wrangler-dev.ts";
 
 /** The worker's wrangler.toml (repository root). */
@@ -11,6 +14,8 @@ export interface LocalServerOptions {
   /** Prepared edge encoder directory (edge.json + the files it names, vocab.json, merges.txt). */
   edgeDir: string;
   indexDir: string;
+  /** Library folder the index was built from: its videos are served by the media route. */
+  videosDir?: string;
   /** wrangler state folder (`--persist-to`). */
   persistTo: string;
   /** 0 picks a free port. */
@@ -24,22 +29,44 @@ export interface LocalServerOptions {
 
 /** A running local worker and what was put into its R2. */
 export interface LocalServer extends DevServer {
-  uploaded: { objects: number; bytes: number; ms: number };
+  uploaded: { objects: number; bytes: number; ms: number; deployment: string };
 }
 
-/** Uploads the model and index to local R2 and starts `wrangler dev` on them. */
+/**
+ * Deploys the model and index to local R2 the way `deploy` does to the real bucket (versioned, pointer
+ * last; replaced deployments deleted at once: no other isolate reads this bucket) and returns what it put.
+ */
+export async function deployLocally(options: {
+  edgeDir: string;
+  indexDir: string;
+  videosDir?: string;
+  persistTo: string;
+  log: (message: string) => void;
+}): Promise<LocalServer["uploaded"]> {
+  const { indexPrefix, modelPrefix } = readWorkerStorage(WRANGLER_CONFIG);
+  const collected = await collectDeployment({ ...options, indexPrefix, modelPrefix });
+  const local = await openLocalR2(WRANGLER_CONFIG, options.persistTo);
+  try {
+    const result = await runDeploy(local.store, collected.input, { graceMs: 0, log: () => {} });
+    const uploaded = {
+      objects: result.puts,
+      bytes: result.bytes,
+      ms: result.ms,
+      deployment: result.record.id,
+    };
+    options.log(
+      `local R2: deployment ${uploaded.deployment}, ${uploaded.objects} objects written, ${(uploaded.bytes / 2 ** 20).toFixed(1)} MiB in ${uploaded.ms} ms (${options.persistTo})`,
+    );
+    return uploaded;
+  } finally {
+    await local.dispose();
+    await collected.cleanup();
+  }
+}
+
+/** Deploys the model and index to local R2 and starts `wrangler dev` on them. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const started = Date.now();
-  const uploaded = await uploadToLocalR2({
-    configPath: WRANGLER_CONFIG,
-    persistTo: options.persistTo,
-    modelDir: options.edgeDir,
-    indexDir: options.indexDir,
-  });
-  const ms = Date.now() - started;
-  options.log(
-    `local R2: ${uploaded.objects} objects, ${(uploaded.bytes / 2 ** 20).toFixed(1)} MiB in ${ms} ms (${options.persistTo})`,
-  );
+  const uploaded = await deployLocally(options);
   options.log("starting wrangler dev ...");
   const server = await startWranglerDev({
     configPath: WRANGLER_CONFIG,
@@ -48,5 +75,5 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     vars: { RATE_LIMIT: "off", ...options.vars },
     onOutput: options.onOutput,
   });
-  return { ...server, uploaded: { ...uploaded, ms } };
+  return { ...server, uploaded };
 }

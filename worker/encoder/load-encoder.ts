@@ -1,5 +1,8 @@
 // Creates the query encoder once per isolate from the model in R2 (edge encoder + CLIP tokenizer) and
 // keeps it; a missing model is retried on the next request, a failed ORT start is not (it cannot be).
+
+import type { BlobRef, DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
+import { modelVersion } from "../../shared/deployment/deployment-source.ts";
 import { createEdgeTextEncoder, type EdgeTextEncoder } from "../../shared/model/edge-text-encoder.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -8,7 +11,8 @@ import { LoadMemoryLog } from "./load-memory.ts";
 import { findModelObjects, type ModelObjects, readBytes, readText } from "./model-files.ts";
 import type { QueryEncoder } from "./query-encoder.ts";
 
-let loading: Promise<QueryEncoder> | undefined;
+/** The isolate's encoder: one at a time, for the model files of one deployment (modelVersion). */
+let loading: { version: string; encoder: Promise<QueryEncoder> } | undefined;
 let loaded: QueryEncoder | undefined;
 
 /** The encoder if it has been created in this isolate (for /api/health), without loading it. */
@@ -80,10 +84,10 @@ async function startEncoder(
   }
 }
 
-async function createEncoder(bucket: R2Bucket, prefix: string): Promise<QueryEncoder> {
+async function createEncoder(bucket: R2Bucket, files: Record<string, BlobRef>): Promise<QueryEncoder> {
   const started = Date.now();
   // Everything that can be missing is checked before ORT starts: such failures stay retryable.
-  const objects = await findModelObjects(bucket, prefix);
+  const objects = await findModelObjects(bucket, files);
   const { manifest, keys } = objects;
   const [vocab, merges] = await Promise.all([readText(bucket, keys.vocab), readText(bucket, keys.merges)]);
   const tokenizer = ClipTokenizer.fromFiles(vocab, merges, {
@@ -105,6 +109,36 @@ async function createEncoder(bucket: R2Bucket, prefix: string): Promise<QueryEnc
       const t2 = performance.now();
       return { vector, truncated, tokenizeMs: t1 - t0, encodeMs: t2 - t1 };
     },
+    release: () => edge.release(),
+  };
+}
+
+/** `encoder` counting its encodes in flight, so that retiring it waits for them before releasing ORT. */
+function retirable(encoder: QueryEncoder): QueryEncoder & { retire(): void } {
+  let active = 0;
+  let retired = false;
+  let released = false;
+  const releaseIfIdle = () => {
+    if (!retired || active > 0 || released) return;
+    released = true;
+    encoder.release().catch(() => undefined);
+  };
+  return {
+    ...encoder,
+    async encode(text) {
+      active++;
+      try {
+        return await encoder.encode(text);
+      } finally {
+        active--;
+        releaseIfIdle();
+      }
+    },
+    release: () => encoder.release(),
+    retire() {
+      retired = true;
+      releaseIfIdle();
+    },
   };
 }
 
@@ -116,21 +150,39 @@ async function createEncoder(bucket: R2Bucket, prefix: string): Promise<QueryEnc
  */
 export function getEncoder(
   bucket: R2Bucket,
-  prefix: string,
+  deployment: DeploymentRecord,
   keepAlive: (promise: Promise<unknown>) => void,
 ): Promise<QueryEncoder> {
-  if (!loading) {
-    loading = createEncoder(bucket, prefix).then(
-      (encoder) => {
-        loaded = encoder;
-        return encoder;
-      },
-      (error: unknown) => {
-        if (!(error instanceof ApiError && error.code === "encoder_failed")) loading = undefined;
-        throw error;
-      },
-    );
-    keepAlive(loading.catch(() => undefined));
+  const version = modelVersion(deployment);
+  if (loading?.version !== version) {
+    // A deployment with other model files: the old encoder is released once its encodes in flight end
+    // (two B/32 sessions would not fit in the isolate's 128 MB).
+    const previous = loading;
+    if (previous) {
+      loaded = undefined;
+      previous.encoder.then(
+        (encoder) => (encoder as ReturnType<typeof retirable>).retire(),
+        () => undefined,
+      );
+    }
+    const entry = {
+      version,
+      encoder: createEncoder(bucket, deployment.model).then(
+        (encoder) => {
+          const wrapped = retirable(encoder);
+          if (loading === entry) loaded = wrapped;
+          else wrapped.retire();
+          return wrapped;
+        },
+        (error: unknown) => {
+          if (!(error instanceof ApiError && error.code === "encoder_failed") && loading === entry)
+            loading = undefined;
+          throw error;
+        },
+      ),
+    };
+    loading = entry;
+    keepAlive(entry.encoder.catch(() => undefined));
   }
-  return loading;
+  return loading.encoder;
 }

@@ -1,5 +1,7 @@
 // Finds the prepared text encoder's files in R2 before ONNX Runtime starts, so a missing upload is a clean
 // 503 that a later request recovers from (a failed ORT initialisation cannot be retried in the isolate).
+
+import type { BlobRef } from "../../shared/deployment/deployment-format.ts";
 import {
   EDGE_FILES,
   type EdgeManifest,
@@ -14,26 +16,31 @@ export interface ModelObjects {
   keys: { graph: string; table: string; vocab: string; merges: string; externalData: string[] };
 }
 
-function missingModel(prefix: string, what: string): ApiError {
+function missingModel(what: string): ApiError {
   return new ApiError(
     503,
     "model_missing",
-    `the text encoder is not in the bucket: ${what} under "${prefix}". Upload the directory written by \`npm run cli -- prepare-edge\` (README "Deploying")`,
+    `the deployment's text encoder is incomplete: ${what}. Deploy again with \`npm run deploy\` (README "Deploying")`,
   );
 }
 
-/** Reads edge.json and checks that every file it names exists; throws ApiError 503 "model_missing". */
-export async function findModelObjects(bucket: R2Bucket, prefix: string): Promise<ModelObjects> {
-  const manifestObject = await bucket.get(prefix + EDGE_FILES.manifest);
-  if (!manifestObject) {
-    const full = await bucket.head(`${prefix}text_model.onnx`);
+/**
+ * Reads edge.json of the deployment's model files (name -> blob) and checks that every file it names
+ * exists; throws ApiError 503 "model_missing".
+ */
+export async function findModelObjects(
+  bucket: R2Bucket,
+  files: Record<string, BlobRef>,
+): Promise<ModelObjects> {
+  const keyOf = (name: string) => (Object.hasOwn(files, name) ? files[name].key : undefined);
+  const manifestKey = keyOf(EDGE_FILES.manifest);
+  const manifestObject = manifestKey ? await bucket.get(manifestKey) : null;
+  if (!manifestKey || !manifestObject)
     throw missingModel(
-      prefix,
-      full
+      keyOf("text_model.onnx") || keyOf("onnx/text_model.onnx")
         ? `${EDGE_FILES.manifest} is missing (this looks like a full model; the worker needs the prepared edge encoder)`
         : `${EDGE_FILES.manifest} is missing`,
     );
-  }
   let json: unknown;
   try {
     json = await manifestObject.json();
@@ -41,21 +48,32 @@ export async function findModelObjects(bucket: R2Bucket, prefix: string): Promis
     throw new ApiError(
       503,
       "bad_edge_model",
-      `${prefix}${EDGE_FILES.manifest} is not valid JSON; upload it again`,
+      `${EDGE_FILES.manifest} (${manifestKey}) is not valid JSON; deploy again`,
     );
   }
   const manifest = parseEdgeManifest(json);
+  const names = [
+    manifest.graph.file,
+    manifest.table.file,
+    manifest.tokenizer.vocab,
+    manifest.tokenizer.merges,
+    ...manifest.graph.externalData,
+  ];
+  const unnamed = names.filter((name) => keyOf(name) === undefined);
+  if (unnamed.length > 0)
+    throw missingModel(`${EDGE_FILES.manifest} names ${unnamed.join(", ")}, not deployed`);
+  const key = (name: string) => keyOf(name) as string;
   const keys = {
-    graph: prefix + manifest.graph.file,
-    table: prefix + manifest.table.file,
-    vocab: prefix + manifest.tokenizer.vocab,
-    merges: prefix + manifest.tokenizer.merges,
-    externalData: manifest.graph.externalData.map((file) => prefix + file),
+    graph: key(manifest.graph.file),
+    table: key(manifest.table.file),
+    vocab: key(manifest.tokenizer.vocab),
+    merges: key(manifest.tokenizer.merges),
+    externalData: manifest.graph.externalData.map(key),
   };
   const all = [keys.graph, keys.table, keys.vocab, keys.merges, ...keys.externalData];
-  const heads = await Promise.all(all.map((key) => bucket.head(key)));
-  const missing = all.filter((_, i) => !heads[i]);
-  if (missing.length > 0) throw missingModel(prefix, `missing ${missing.join(", ")}`);
+  const heads = await Promise.all(all.map((k) => bucket.head(k)));
+  const missing = names.filter((_, i) => !heads[i]);
+  if (missing.length > 0) throw missingModel(`missing ${missing.join(", ")}`);
   // The table is read after ORT has started (worker/encoder/load-encoder.ts), so its size is checked now,
   // while a bad upload is still a retryable 503.
   const tableSize = heads[all.indexOf(keys.table)]?.size;
@@ -63,7 +81,7 @@ export async function findModelObjects(bucket: R2Bucket, prefix: string): Promis
     throw new ApiError(
       503,
       "bad_edge_model",
-      `${keys.table} holds ${tableSize} bytes, ${EDGE_FILES.manifest} describes ${edgeTableBytes(manifest.table)}; upload the prepare-edge output again`,
+      `${manifest.table.file} holds ${tableSize} bytes, ${EDGE_FILES.manifest} describes ${edgeTableBytes(manifest.table)}; prepare the model again and deploy`,
     );
   return { manifest, keys };
 }

@@ -20,4 +20,6 @@ export interface QueryEncoder {
   encode(
     text: string,
   ): Promise<{ vector: Float32Array; truncated: boolean; tokenizeMs: number; encodeMs: number }>;
+  /** Frees the ONNX Runtime session (when another deployment's model replaces it). */
+  release(): Promise<void>;
 }

@@ -1,8 +1,20 @@
-// Caches query embeddings with the Cache API (per data center), keyed by model id and normalized query.
+// Caches query embeddings with the Cache API (per data center), keyed by model files and normalized query.
+import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
 
 const CACHE_ORIGIN = "https://query-embedding.cache";
 /** Seconds a cached embedding is kept; it only changes when the model changes, which changes the key. */
 const MAX_AGE_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The model part of the cache key: the hashes of the deployment's model files (the model id alone would
+ * let a re-prepared model with the same id answer with the old one's embeddings).
+ */
+export function modelCacheKey(deployment: DeploymentRecord): string {
+  return Object.values(deployment.model)
+    .map((blob) => blob.sha256.slice(0, 12))
+    .sort()
+    .join("");
+}
 
 function cacheKey(modelId: string, normalizedQuery: string): Request {
   return new Request(`${CACHE_ORIGIN}/${encodeURIComponent(modelId)}/${encodeURIComponent(normalizedQuery)}`);

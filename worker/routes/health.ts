@@ -1,14 +1,16 @@
 // GET /api/health: whether search can work (config, index, model present and the same as the index's), index
-// counts, encoder state and memory figures. ?warm=1 also loads the encoder (to measure a cold start).
+// counts, the live deployment, encoder state and memory figures. ?warm=1 also loads the encoder (to measure a cold start).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { type AppEnv, keepAlive, readConfig, type WorkerConfig } from "../config.ts";
 import { getEncoder, loadedEncoder } from "../encoder/load-encoder.ts";
 import { findModelObjects } from "../encoder/model-files.ts";
-import { ErrorSchema, errorResponse } from "../http/api-schemas.ts";
+import { ErrorSchema, ExampleQueriesSchema, errorResponse } from "../http/api-schemas.ts";
 import { wasmHeapBytes } from "../onnx/ort-web.ts";
 import { getStore } from "../stores/get-store.ts";
+import { liveDeployment } from "../stores/live-deployment.ts";
 import type { StoreStats } from "../stores/video-store.ts";
 
 const ProblemSchema = z.object({ code: z.string(), message: z.string() });
@@ -25,6 +27,10 @@ const HealthSchema = z
     problems: z
       .array(ProblemSchema)
       .openapi({ description: "what keeps search from working; empty when ok" }),
+    deployment: z
+      .string()
+      .nullable()
+      .openapi({ description: "id of the live deployment (index/current.json), null when none is readable" }),
     model: ModelSchema.extend({ loadMs: z.number() })
       .nullable()
       .openapi({ description: "the loaded encoder, null before the first search (or ?warm=1)" }),
@@ -34,6 +40,7 @@ const HealthSchema = z
         model: ModelSchema,
         counts: z.object({ videos: z.number(), vectors: z.number(), captions: z.number() }).nullable(),
         bytesHeld: z.number(),
+        examples: ExampleQueriesSchema,
       })
       .nullable(),
     encoderLoaded: z.boolean(),
@@ -87,37 +94,46 @@ function problemOf(error: unknown): { code: string; message: string } {
 
 /** Index stats and the model's identity, each check recorded as a problem when it fails. */
 async function check(c: Context<AppEnv>, config: WorkerConfig, problems: HealthResponse["problems"]) {
+  let deployment: DeploymentRecord | null = null;
+  try {
+    deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
+  } catch (error) {
+    problems.push(problemOf(error));
+    return { index: null, deployment };
+  }
   let index: StoreStats | null = null;
   try {
-    index = (await getStore(c.env, config, keepAlive(c))).stats();
+    index = (await getStore(c.env, config, deployment, keepAlive(c))).stats();
   } catch (error) {
     problems.push(problemOf(error));
   }
   try {
-    // The loaded encoder, else the prepared model's edge.json (a few small reads, no ONNX Runtime).
-    const model =
-      loadedEncoder() ?? (await findModelObjects(c.env.MODEL_BUCKET, config.modelPrefix)).manifest.model;
+    // The prepared model's edge.json (a few small reads, no ONNX Runtime).
+    const model = (await findModelObjects(c.env.MODEL_BUCKET, deployment.model)).manifest.model;
     if (index) assertSameModel(index.model, model);
   } catch (error) {
     problems.push(problemOf(error));
   }
-  return index;
+  return { index, deployment };
 }
 
 export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
   const problems: HealthResponse["problems"] = [];
   let index: StoreStats | null = null;
   let config: WorkerConfig | undefined;
+  let deploymentId: string | null = null;
   try {
     config = readConfig(c.env);
   } catch (error) {
     problems.push(problemOf(error));
   }
   if (config) {
-    index = await check(c, config, problems);
-    if (c.req.valid("query").warm === "1") {
+    const checked = await check(c, config, problems);
+    index = checked.index;
+    deploymentId = checked.deployment?.id ?? null;
+    if (c.req.valid("query").warm === "1" && checked.deployment) {
       try {
-        await getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
+        await getEncoder(c.env.MODEL_BUCKET, checked.deployment, keepAlive(c));
       } catch (error) {
         problems.push(problemOf(error));
       }
@@ -127,6 +143,7 @@ export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(route, async (c) =
   const health: HealthResponse = {
     status: problems.length === 0 ? "ok" : "unavailable",
     problems,
+    deployment: deploymentId,
     model: encoder ? { id: encoder.id, dimension: encoder.dimension, loadMs: encoder.loadMs } : null,
     index,
     encoderLoaded: encoder !== undefined,

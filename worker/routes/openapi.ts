@@ -11,26 +11,54 @@ const INFO = {
   license: { name: "MIT", identifier: "MIT" },
 };
 
+const binary = z.string().openapi({ format: "binary" });
+
 /**
- * The thumbnails route is a plain Hono route (worker/routes/thumbnails.ts, which checks its own name), so
- * only its description is registered here.
+ * The thumbnail and media routes are plain Hono routes (worker/routes/thumbnails.ts and media.ts check
+ * their own names and serve bytes), so only their descriptions are registered here.
  */
-function describeThumbnails(app: OpenAPIHono<AppEnv>): void {
+function describeFileRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath({
     method: "get",
-    path: "/api/thumbnails/{name}",
+    path: "/api/thumbnails/{deployment}/{name}",
     operationId: "thumbnail",
     summary: "Thumbnail image of a hit (the path in its `thumbnail` field)",
     request: {
-      params: z.object({ name: z.string().openapi({ description: "thumbnail file name, e.g. 0.jpg" }) }),
+      params: z.object({
+        deployment: z.string().openapi({ description: "id of the deployment that ranked the hit" }),
+        name: z.string().openapi({ description: "thumbnail file name, e.g. 0.jpg" }),
+      }),
     },
     responses: {
-      200: {
-        description: "The image",
-        content: { "image/jpeg": { schema: z.string().openapi({ format: "binary" }) } },
-      },
+      200: { description: "The image (immutable)", content: { "image/jpeg": { schema: binary } } },
       400: errorResponse("Name with '..' or an empty part"),
-      404: errorResponse("Unknown thumbnail"),
+      404: errorResponse(
+        "Unknown deployment or thumbnail (replaced deployments expire after the deploy's grace period)",
+      ),
+      ...commonErrors,
+    },
+  });
+  const mediaTypes = ["video/mp4", "video/webm", "video/quicktime", "application/octet-stream"];
+  const media = Object.fromEntries(mediaTypes.map((type) => [type, { schema: binary }]));
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/api/media/{file}",
+    operationId: "media",
+    summary: "A deployed video file (the path in a hit's `url`), with HTTP Range support",
+    request: {
+      params: z.object({
+        file: z.string().openapi({ description: "SHA-256 of the file and its extension" }),
+      }),
+      headers: z.object({
+        range: z.string().optional().openapi({ description: "one byte range, e.g. bytes=0-1023" }),
+      }),
+    },
+    responses: {
+      200: { description: "The whole file", content: media },
+      206: { description: "The requested range (Content-Range)", content: media },
+      304: { description: "Not modified (If-None-Match)" },
+      404: errorResponse("Unknown media file"),
+      416: { description: "Range outside the file (Content-Range: bytes */size)" },
       ...commonErrors,
     },
   });
@@ -41,7 +69,7 @@ function describeThumbnails(app: OpenAPIHono<AppEnv>): void {
  * first request (once all routes are known) and kept for the isolate.
  */
 export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
-  describeThumbnails(app);
+  describeFileRoutes(app);
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   const route = createRoute({
     method: "get",

@@ -18,9 +18,15 @@ import {
 } from "../http/api-schemas.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { rankWindow } from "../http/paging.ts";
-import { normalizeQuery, readCachedEmbedding, writeCachedEmbedding } from "../http/query-cache.ts";
+import {
+  modelCacheKey,
+  normalizeQuery,
+  readCachedEmbedding,
+  writeCachedEmbedding,
+} from "../http/query-cache.ts";
 import { limitSearches } from "../http/rate-limit.ts";
 import { getStore } from "../stores/get-store.ts";
+import { liveDeployment } from "../stores/live-deployment.ts";
 import type { SearchFilter } from "../stores/video-store.ts";
 import { pageOfHits } from "./public-hit.ts";
 
@@ -110,16 +116,19 @@ interface SearchInput {
 
 async function search(c: Context<AppEnv>, { q, k, offset, filter }: SearchInput): Promise<SearchResponse> {
   const config = readConfig(c.env);
+  // One deployment for the whole request: its index and its model, never a mix of two deploys.
+  const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
   // The encoder starts loading beside the index (a faster cold start) but is awaited only on a cache miss.
-  const encoderLoad = getEncoder(c.env.MODEL_BUCKET, config.modelPrefix, keepAlive(c));
+  const encoderLoad = getEncoder(c.env.MODEL_BUCKET, deployment, keepAlive(c));
   encoderLoad.catch(() => {}); // a cache hit never looks at it; a miss awaits it and reports its error
-  const store = await getStore(c.env, config, keepAlive(c));
+  const store = await getStore(c.env, config, deployment, keepAlive(c));
   const { model, kind } = store.stats();
   const depth = rankWindow(offset, k, kind);
-  // Keyed by the index's model, which the encoder must equal: a cache hit needs no encoder, so it is
-  // answered on a cold isolate (no model load) and even while the encoder cannot be loaded.
+  // Keyed by the deployment's model files, which the encoder is made of: a cache hit needs no encoder, so
+  // it is answered on a cold isolate (no model load) and even while the encoder cannot be loaded.
   const key = normalizeQuery(q);
-  let cached = await readCachedEmbedding(model.id, key, model.dimension);
+  const modelKey = modelCacheKey(deployment);
+  let cached = await readCachedEmbedding(modelKey, key, model.dimension);
   const tookMs = { tokenize: 0, encode: 0, search: 0 };
   const hit = cached !== undefined;
   if (!cached) {
@@ -129,12 +138,17 @@ async function search(c: Context<AppEnv>, { q, k, offset, filter }: SearchInput)
     tookMs.tokenize = encoded.tokenizeMs;
     tookMs.encode = encoded.encodeMs;
     cached = { vector: encoded.vector, truncated: encoded.truncated };
-    c.executionCtx.waitUntil(writeCachedEmbedding(model.id, key, cached));
+    c.executionCtx.waitUntil(writeCachedEmbedding(modelKey, key, cached));
   }
   const started = performance.now();
   const ranked = await store.searchVideos(cached.vector, depth, filter);
   tookMs.search = performance.now() - started;
-  const body: SearchResponse = { results: pageOfHits(ranked, offset), model: model.id, tookMs, cached: hit };
+  const body: SearchResponse = {
+    results: pageOfHits(ranked, offset, deployment),
+    model: model.id,
+    tookMs,
+    cached: hit,
+  };
   if (cached.truncated) body.truncated = true;
   return body;
 }

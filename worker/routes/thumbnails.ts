@@ -1,23 +1,43 @@
-// GET /api/thumbnails/:name: thumbnail images of the index, streamed from R2.
+// GET /api/thumbnails/:deployment/:name: a thumbnail of a deployment, read by byte range from its pack.
+// The deployment id in the path keeps every result page's images consistent with its hits, also after a
+// newer deploy (replaced deployments stay readable for the deploy's grace period).
 import { Hono } from "hono";
-import { INDEX_FILES } from "../../shared/index-format.ts";
+import type { ThumbnailTable } from "../../shared/deployment/deployment-format.ts";
+import { readThumbnail, readThumbnailTable } from "../../shared/deployment/deployment-source.ts";
 import { type AppEnv, readConfig } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
+import { deploymentById, r2BlobReader } from "../stores/live-deployment.ts";
 
-export const thumbnailRoutes = new Hono<AppEnv>().get("/:name{.+}", async (c) => {
-  const name = c.req.param("name");
+/** Thumbnail tables kept per isolate (by deployment id); each is a few hundred KB for 10k videos. */
+const MAX_TABLES = 2;
+const tables = new Map<string, Promise<ThumbnailTable | null>>();
+
+function unknown(name: string): ApiError {
+  return new ApiError(404, "unknown_thumbnail", `no thumbnail named ${JSON.stringify(name.slice(0, 200))}`);
+}
+
+export const thumbnailRoutes = new Hono<AppEnv>().get("/:deployment/:name{.+}", async (c) => {
+  const { deployment: id, name } = c.req.param();
   if (name.split("/").some((part) => part === ".." || part === ""))
     throw new ApiError(400, "bad_thumbnail", "thumbnail names are relative paths without '..'");
-  const config = readConfig(c.env);
-  const key = `${config.indexPrefix}${INDEX_FILES.thumbnailDir}/${name}`;
-  // R2 refuses keys over 1024 bytes with an error; no such thumbnail can exist.
-  const object = new TextEncoder().encode(key).length <= 1024 ? await c.env.MODEL_BUCKET.get(key) : null;
-  if (!object) throw new ApiError(404, "unknown_thumbnail", `no thumbnail named ${JSON.stringify(name)}`);
-  return new Response(object.body, {
+  const bucket = c.env.MODEL_BUCKET;
+  const record = await deploymentById(bucket, readConfig(c.env), id);
+  if (!record) throw unknown(`${id}/${name}`);
+  const reader = r2BlobReader(bucket);
+  let table = tables.get(id);
+  if (!table) {
+    table = readThumbnailTable(record, reader);
+    tables.set(id, table);
+    table.catch(() => tables.delete(id));
+    while (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
+  }
+  const bytes = await readThumbnail(record, await table, reader, `thumbnails/${name}`);
+  if (!bytes) throw unknown(name);
+  return new Response(bytes, {
     headers: {
-      "content-type": object.httpMetadata?.contentType ?? "image/jpeg",
-      "cache-control": "public, max-age=86400",
-      etag: object.httpEtag,
+      "content-type": "image/jpeg",
+      // A deployment never changes: its images can be cached for good.
+      "cache-control": "public, max-age=31536000, immutable",
     },
   });
 });

@@ -13,6 +13,7 @@ import {
 import { pageOf, rankWindow } from "../http/paging.ts";
 import { limitSearches } from "../http/rate-limit.ts";
 import { getStore } from "../stores/get-store.ts";
+import { liveDeployment } from "../stores/live-deployment.ts";
 import { pageOfHits } from "./public-hit.ts";
 
 function unknownVideo(id: string): ApiError {
@@ -75,7 +76,9 @@ export const videoRoutes = new OpenAPIHono<AppEnv>()
   .openapi(captionsRoute, async (c) => {
     const { videoId } = c.req.valid("param");
     const { k, offset } = c.req.valid("query");
-    const store = await getStore(c.env, readConfig(c.env), keepAlive(c));
+    const config = readConfig(c.env);
+    const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
+    const store = await getStore(c.env, config, deployment, keepAlive(c));
     const captions = await store.captionsFor(videoId, rankWindow(offset, k, store.stats().kind));
     if (!captions) throw unknownVideo(videoId);
     return c.json({ videoId, captions: pageOf(captions, offset) }, 200);
@@ -83,8 +86,10 @@ export const videoRoutes = new OpenAPIHono<AppEnv>()
   .openapi(similarRoute, async (c) => {
     const { videoId } = c.req.valid("param");
     const { k, offset } = c.req.valid("query");
-    const store = await getStore(c.env, readConfig(c.env), keepAlive(c));
+    const config = readConfig(c.env);
+    const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
+    const store = await getStore(c.env, config, deployment, keepAlive(c));
     const results = await store.similarTo(videoId, rankWindow(offset, k, store.stats().kind));
     if (!results) throw unknownVideo(videoId);
-    return c.json({ videoId, results: pageOfHits(results, offset) }, 200);
+    return c.json({ videoId, results: pageOfHits(results, offset, deployment) }, 200);
   });

@@ -1,25 +1,59 @@
-// The isolate's store, opened once (retried while it fails): the flat index loaded from R2, or Vectorize.
+// The store of the live deployment, opened once per deployment (retried while it fails): the flat index
+// loaded from R2, or Vectorize. A replaced deployment's store is released once its searches in flight end.
 
+import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
+import { deploymentIndexSource } from "../../shared/deployment/deployment-source.ts";
 import type { WorkerConfig, WorkerEnv } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
-import type { FlatStore } from "./flat-store.ts";
+import { r2BlobReader } from "./live-deployment.ts";
 import { loadFlatStore } from "./load-flat-index.ts";
 import { VectorizeStore } from "./vectorize-store.ts";
 import type { VideoStore } from "./video-store.ts";
 
-let flat: Promise<FlatStore> | undefined;
-let vectorize: Promise<VectorizeStore> | undefined;
-
 /**
- * The configured store; failures (missing or invalid index) are not cached, so uploading the index fixes
- * the next request.
- * `keepAlive` (the request's waitUntil) lets a load outlive the request that started it (see getEncoder).
+ * Stores kept per isolate. One: a new deployment's store replaces the old one at once (its searches in
+ * flight finish first), so two indexes never share the isolate's 128 MB; requests wait for the new load.
  */
-export async function getStore(
-  env: WorkerEnv,
-  config: WorkerConfig,
-  keepAlive: (promise: Promise<unknown>) => void,
-): Promise<VideoStore> {
+const MAX_STORES = 1;
+
+interface Entry {
+  store: Promise<VideoStore>;
+  active: number;
+  retired: boolean;
+  released: boolean;
+}
+
+const stores = new Map<string, Entry>();
+
+function releaseIfIdle(entry: Entry): void {
+  if (!entry.retired || entry.active > 0 || entry.released) return;
+  entry.released = true;
+  entry.store.then((store) => store.release()).catch(() => undefined);
+}
+
+/** `store` with its calls counted on `entry`, so that releasing waits for the ones in flight. */
+function counted(store: VideoStore, entry: Entry): VideoStore {
+  const track = async <T>(call: () => Promise<T>): Promise<T> => {
+    entry.active++;
+    try {
+      return await call();
+    } finally {
+      entry.active--;
+      releaseIfIdle(entry);
+    }
+  };
+  return {
+    stats: () => store.stats(),
+    searchVideos: (query, k, filter) => track(() => store.searchVideos(query, k, filter)),
+    captionsFor: (videoId, k) => track(() => store.captionsFor(videoId, k)),
+    similarTo: (videoId, k) => track(() => store.similarTo(videoId, k)),
+    release: () => store.release(),
+  };
+}
+
+function open(env: WorkerEnv, config: WorkerConfig, deployment: DeploymentRecord): Promise<VideoStore> {
+  const source = deploymentIndexSource(deployment, r2BlobReader(env.MODEL_BUCKET));
+  const where = `deployment ${deployment.id}`;
   if (config.store === "vectorize") {
     if (!env.VECTORIZE)
       throw new ApiError(
@@ -27,24 +61,45 @@ export async function getStore(
         "vectorize_missing",
         'STORE is "vectorize" but no VECTORIZE binding is configured',
       );
-    if (!vectorize) {
-      // Opening reads the manifest from R2: once per isolate, not per request.
-      vectorize = VectorizeStore.open(env.VECTORIZE, env.MODEL_BUCKET, config.indexPrefix);
-      keepAlive(
-        vectorize.catch(() => {
-          vectorize = undefined;
-        }),
-      );
-    }
-    return vectorize;
+    // Opening reads the manifest from R2: once per deployment, not per request.
+    return VectorizeStore.open(env.VECTORIZE, source, where);
   }
-  if (!flat) {
-    flat = loadFlatStore(env.MODEL_BUCKET, config.indexPrefix);
+  return loadFlatStore(source, where);
+}
+
+/**
+ * The store of `deployment`. Failures (a missing or invalid index) are not cached, so the next request
+ * tries again. `keepAlive` (the request's waitUntil) lets a load outlive the request that started it.
+ */
+export async function getStore(
+  env: WorkerEnv,
+  config: WorkerConfig,
+  deployment: DeploymentRecord,
+  keepAlive: (promise: Promise<unknown>) => void,
+): Promise<VideoStore> {
+  let entry = stores.get(deployment.id);
+  if (!entry) {
+    const created: Entry = {
+      store: open(env, config, deployment),
+      active: 0,
+      retired: false,
+      released: false,
+    };
+    entry = created;
+    stores.set(deployment.id, created);
     keepAlive(
-      flat.catch(() => {
-        flat = undefined;
+      created.store.catch(() => {
+        if (stores.get(deployment.id) === created) stores.delete(deployment.id);
       }),
     );
+    // Oldest first in the map: retire what exceeds the limit.
+    for (const [id, old] of stores) {
+      if (stores.size <= MAX_STORES) break;
+      stores.delete(id);
+      old.retired = true;
+      releaseIfIdle(old);
+    }
   }
-  return flat;
+  const current = entry;
+  return counted(await current.store, current);
 }

@@ -8,7 +8,9 @@ import {
   tamperedFiles,
 } from "../../shared/index-contract/tampered-indexes.ts";
 import { createApp } from "../app.ts";
+import { deploy, fixtureFiles } from "../test/bucket.ts";
 import { loadFlatStore } from "./load-flat-index.ts";
+import { r2IndexSource } from "./r2-index-source.ts";
 
 const bucket = (env as unknown as { MODEL_BUCKET: R2Bucket }).MODEL_BUCKET;
 const MODEL = { id: "fixture/tiny-clip", dimension: 8 };
@@ -23,7 +25,7 @@ describe("loadFlatStore on the tampered-index table", () => {
     const prefix = `tampered-${i}/`;
     await putFiles(prefix, tamperedFiles(entry, MODEL));
     const verdict = expectedVerdict(entry, MODEL.dimension);
-    const load = loadFlatStore(bucket, prefix);
+    const load = loadFlatStore(r2IndexSource(bucket, prefix), prefix);
     if (verdict === "ok") {
       const store = await load;
       expect(store.stats().counts).toEqual({ videos: 3, vectors: 9, captions: 3 });
@@ -40,7 +42,8 @@ describe("loadFlatStore on the tampered-index table", () => {
     const prefix = "tampered-route/";
     const entry = TAMPER_CASES.find((c) => c.name === "a row scaled x100");
     if (!entry) throw new Error("missing case");
-    await putFiles(prefix, tamperedFiles(entry, MODEL));
+    // Deployed as `deploy` would (deploy refuses such an index itself; the worker must too).
+    const id = await deploy(tamperedFiles(entry, MODEL), await fixtureFiles("model"), { indexPrefix: prefix });
     const app = createApp();
     const response = await app.request(
       "/api/videos/clip-0.mp4/similar",
@@ -52,7 +55,7 @@ describe("loadFlatStore on the tampered-index table", () => {
     expect(await response.json()).toEqual({
       error: {
         code: "bad_index",
-        message: `invalid index in the bucket (${prefix}): vectors.npy row 3 has length 100.0, rows must be L2-normalized (1 +- 0.001); rebuild the index and deploy it again (README "Deploying")`,
+        message: `invalid index in the bucket (deployment ${id}): vectors.npy row 3 has length 100.0, rows must be L2-normalized (1 +- 0.001); rebuild the index and deploy it again (README "Deploying")`,
       },
     });
   });

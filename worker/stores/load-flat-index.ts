@@ -1,12 +1,12 @@
 // Reads the index (shared/index-contract) from R2 into a FlatStore: every file is checked before anything is
 // used, then the vectors are quantized to int8 so that only the compact copy stays referenced.
 import { matrixReader } from "../../shared/index-contract/check-vectors.ts";
+import type { IndexFileSource } from "../../shared/index-contract/read-index.ts";
 import { readCheckedIndex } from "../../shared/index-contract/read-index.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
 import { FlatStore } from "./flat-store.ts";
 import { indexApiError } from "./index-error.ts";
 import { Int8Matrix } from "./int8-matrix.ts";
-import { r2IndexSource } from "./r2-index-source.ts";
 
 const FIX = 'rebuild the index and deploy it again (README "Deploying")';
 
@@ -16,15 +16,16 @@ function jsonBytes(value: unknown): number {
 }
 
 /**
- * Loads and checks the index under `prefix`; a file that fails the contract is an ApiError 503
- * with the contract's code ("bad_index", "index_missing") and detail; nothing of a bad index is kept.
+ * Loads and checks the index of `source` (`where` names it in errors); a file that fails the contract is an
+ * ApiError 503 with the contract's code ("bad_index", "index_missing") and detail; nothing of a bad index
+ * is kept.
  */
-export async function loadFlatStore(bucket: R2Bucket, prefix: string): Promise<FlatStore> {
+export async function loadFlatStore(source: IndexFileSource, where: string): Promise<FlatStore> {
   let index: Awaited<ReturnType<typeof readCheckedIndex>>;
   try {
-    index = await readCheckedIndex(r2IndexSource(bucket, prefix));
+    index = await readCheckedIndex(source);
   } catch (error) {
-    throw indexApiError(error, prefix, FIX);
+    throw indexApiError(error, where, FIX);
   }
   const { manifest, videos, rows, captions } = index;
   const { dimension } = manifest.model;
@@ -39,8 +40,8 @@ export async function loadFlatStore(bucket: R2Bucket, prefix: string): Promise<F
     rowIsSegment: Uint8Array.from(rows.aggregation, (a) => (a === SEGMENT_AGGREGATION ? 1 : 0)),
     rowStart: Float32Array.from(rows.startSec),
     rowEnd: Float32Array.from(rows.endSec),
-    vectors,
     rowThumbnail: rows.thumbnail,
+    vectors,
     captions,
     captionVectors,
     metadataBytes: jsonBytes(videos) + jsonBytes(captions),

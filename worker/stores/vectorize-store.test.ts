@@ -8,6 +8,7 @@ import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
 import { createPrng } from "../../shared/prng.ts";
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
 import { FakeVectorize } from "../test/fake-vectorize.ts";
+import { r2IndexSource } from "./r2-index-source.ts";
 import { VectorizeStore } from "./vectorize-store.ts";
 
 const D = 16;
@@ -51,7 +52,7 @@ async function openStore(
     await fake.upsert(records.slice(i, i + 1000).map((r) => ({ ...r, values: Array.from(r.values) })));
   const prefix = `vectorize-test-${indexedFields.join("-")}/`;
   await bucket.put(`${prefix}manifest.json`, JSON.stringify(index.manifest));
-  const store = await VectorizeStore.open(fake.asBinding(), bucket, prefix);
+  const store = await VectorizeStore.open(fake.asBinding(), r2IndexSource(bucket, prefix), prefix);
   return { index, fake, store };
 }
 
@@ -182,7 +183,7 @@ describe("VectorizeStore (fake binding with Vectorize's limits)", () => {
   it("answers 503 bad_index when the manifest is not valid JSON", async () => {
     const prefix = "vectorize-test-bad-json/";
     await bucket.put(`${prefix}manifest.json`, "{not json");
-    await expect(VectorizeStore.open(new FakeVectorize(D).asBinding(), bucket, prefix)).rejects.toMatchObject(
+    await expect(VectorizeStore.open(new FakeVectorize(D).asBinding(), r2IndexSource(bucket, prefix), prefix)).rejects.toMatchObject(
       {
         status: 503,
         code: "bad_index",

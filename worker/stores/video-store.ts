@@ -13,7 +13,7 @@ export interface VideoHit {
   score: number;
   title: string;
   url: string | null;
-  /** Name to fetch from /api/thumbnails/:name, or null. */
+  /** Path of the thumbnail inside the index (the API turns it into a URL), or null. */
   thumbnail: string | null;
   /** Best-matching segment, or null when the index stores no segments. */
   moment: Moment | null;
@@ -36,6 +36,8 @@ export interface StoreStats {
   counts: { videos: number; vectors: number; captions: number } | null;
   /** Bytes this store holds in the isolate (vectors, metadata estimates). */
   bytesHeld: number;
+  /** A few texts of the index (captions, else titles) a person could search for, e.g. on the landing page. */
+  examples: string[];
 }
 
 /** A searchable video library. Vectors in and out are L2-normalized Float32Array(dimension). */
@@ -47,4 +49,6 @@ export interface VideoStore {
   captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null>;
   /** The k videos most similar to a video (itself excluded), or null for an unknown video. */
   similarTo(videoId: string, k: number): Promise<VideoHit[] | null>;
+  /** Frees what the store holds outside the JS heap (ONNX Runtime sessions); no call may follow. */
+  release(): Promise<void>;
 }

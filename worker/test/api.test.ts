@@ -4,7 +4,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
 import type { WorkerEnv } from "../config.ts";
-import { uploadFixture } from "./bucket.ts";
+import { deploy, deployFixture, fixtureFiles } from "./bucket.ts";
 import {
   checkOpenApi,
   checkServedDocument,
@@ -23,8 +23,11 @@ interface Hit {
 }
 
 const exchanges: Exchange[] = [];
+/** Id of the fixture's deployment, once the first test has deployed it: "{live}" in paths stands for it. */
+let live = "";
 
-async function get(path: string, init?: RequestInit) {
+async function get(pathTemplate: string, init?: RequestInit) {
+  const path = pathTemplate.replaceAll("{live}", live);
   const response = await SELF.fetch(`http://worker${path}`, init);
   const type = response.headers.get("content-type") ?? "";
   const body = type.includes("json")
@@ -41,31 +44,39 @@ const ids = (body: Record<string, unknown>) => (body.results as Hit[]).map((r) =
 
 // Tests share one isolate and bucket and run in order: the first ones see an empty bucket.
 describe("worker API", () => {
-  it("answers 503 while the model is missing, then recovers once it is uploaded", async () => {
-    await uploadFixture("index");
+  it("answers 503 until something is deployed, and while the model is incomplete or another model's", async () => {
+    for (const response of [await search("red ball"), await get("/api/health?warm=1")]) {
+      expect(response.status).toBe(503);
+      expect((response.body.error as { code: string }).code).toBe("no_deployment");
+    }
+    const index = await fixtureFiles("index");
+    const model = await fixtureFiles("model");
+    const partial = new Map(model);
+    partial.delete("edge.json");
+    await deploy(index, partial);
     const missing = await search("red ball");
-    expect(missing.status).toBe(503);
-    expect((missing.body.error as { code: string }).code).toBe("model_missing");
+    expect([missing.status, (missing.body.error as { code: string }).code]).toEqual([503, "model_missing"]);
     const health = await get("/api/health?warm=1");
     expect(health.status).toBe(503);
     expect(health.body.error).toEqual({ code: "model_missing", message: expect.any(String) });
     expect((health.body.health as { status: string }).status).toBe("unavailable");
-    await uploadFixture("model");
     // Health reflects whether search can work: a model other than the index's is a 503 (no encoder load).
-    const bucket = (env as unknown as WorkerEnv).MODEL_BUCKET;
-    const edge = (await (await bucket.get("model/edge.json"))?.json()) as { model: { id: string } };
-    await bucket.put(
-      "model/edge.json",
-      JSON.stringify({ ...edge, model: { ...edge.model, id: "other/clip" } }),
+    const edge = JSON.parse(new TextDecoder().decode(model.get("edge.json"))) as { model: { id: string } };
+    const other = new Map(model);
+    other.set(
+      "edge.json",
+      new TextEncoder().encode(JSON.stringify({ ...edge, model: { ...edge.model, id: "other/clip" } })),
     );
+    await deploy(index, other);
     const mismatch = await get("/api/health");
     expect(mismatch.status).toBe(503);
     expect(mismatch.body.error).toEqual({
       code: "model_mismatch",
       message: expect.stringContaining("other/clip"),
     });
-    await uploadFixture("model");
-    expect((await get("/api/health")).status).toBe(200);
+    live = await deployFixture();
+    const ok = await get("/api/health");
+    expect([ok.status, ok.body.deployment]).toEqual([200, live]);
     const found = await search("red ball");
     expect(found.status).toBe(200);
   });
@@ -77,7 +88,7 @@ describe("worker API", () => {
     expect(results.map((r) => r.videoId)).toEqual(["red-ball.mp4", "blue-car.mp4", "green-tree.mp4"]);
     expect(results[0].score).toBeGreaterThan(0.9);
     expect(results[0].moment).toEqual({ startSec: 2, endSec: 4 });
-    expect(results[0].thumbnail).toBe("/api/thumbnails/0.jpg");
+    expect(results[0].thumbnail).toBe(`/api/thumbnails/${live}/0.jpg`);
     expect(results.map((r) => r.rank)).toEqual([1, 2, 3]);
     expect(body.model).toBe("fixture/tiny-clip");
     expect(Object.keys(body.tookMs as object).sort()).toEqual(["encode", "search", "tokenize"]);
@@ -126,7 +137,7 @@ describe("worker API", () => {
   });
 
   it("serves thumbnails, health, the OpenAPI spec and the page", async () => {
-    const thumbnail = await get("/api/thumbnails/0.jpg");
+    const thumbnail = await get("/api/thumbnails/{live}/0.jpg");
     expect(thumbnail.status).toBe(200);
     expect(thumbnail.response.headers.get("content-type")).toBe("image/jpeg");
     expect((thumbnail.body as unknown as Uint8Array).byteLength).toBeGreaterThan(100);
@@ -178,7 +189,7 @@ describe("worker API", () => {
     ["unknown video", "/api/videos/nope.mp4/captions", undefined, 404, "unknown_video"],
     ["unknown video (similar)", "/api/videos/nope.mp4/similar", undefined, 404, "unknown_video"],
     ["bad k on captions", "/api/videos/red-ball.mp4/captions?k=-1", undefined, 400, "bad_k"],
-    ["unknown thumbnail", "/api/thumbnails/9.jpg", undefined, 404, "unknown_thumbnail"],
+    ["unknown thumbnail", "/api/thumbnails/{live}/9.jpg", undefined, 404, "unknown_thumbnail"],
     ["unknown route", "/api/nothing", undefined, 404, "not_found"],
     ["wrong method", "/api/search", { method: "DELETE" }, 405, "method_not_allowed"],
     ["wrong method on health", "/api/health", { method: "POST" }, 405, "method_not_allowed"],
@@ -228,7 +239,13 @@ describe("worker API", () => {
       "body_too_large",
     ],
     ["wrong method with a trailing slash", "/api/search/", { method: "DELETE" }, 405, "method_not_allowed"],
-    ["wrong method on a thumbnail", "/api/thumbnails/0.jpg", { method: "POST" }, 405, "method_not_allowed"],
+    [
+      "wrong method on a thumbnail",
+      "/api/thumbnails/{live}/0.jpg",
+      { method: "POST" },
+      405,
+      "method_not_allowed",
+    ],
     ["wrong method on the page", "/", { method: "POST" }, 405, "method_not_allowed"],
   ] as const)("%s -> JSON error", async (_name, path, init, status, code) => {
     const result = await get(path, init as RequestInit | undefined);
@@ -321,7 +338,7 @@ describe("worker API", () => {
       "/page.js",
       "/api/search?q=red",
       "/api/nothing",
-      "/api/thumbnails/0.jpg",
+      "/api/thumbnails/{live}/0.jpg",
       "/api/health",
     ]) {
       const { response } = await get(path);
@@ -367,12 +384,12 @@ describe("worker API", () => {
     const vars = { ...(env as unknown as WorkerEnv), RATE_LIMIT: "ON", RATE_LIMITER: limiter };
     const request = async (path: string) => {
       const context = createExecutionContext();
-      const response = await app.request(path, {}, vars, context);
+      const response = await app.request(path.replaceAll("{live}", live), {}, vars, context);
       await waitOnExecutionContext(context);
       await response.arrayBuffer();
       return response.status;
     };
-    for (const path of ["/", "/page.js", "/api/openapi.json", "/api/health", "/api/thumbnails/0.jpg"])
+    for (const path of ["/", "/page.js", "/api/openapi.json", "/api/health", "/api/thumbnails/{live}/0.jpg"])
       expect([path, await request(path), await request(path)]).toEqual([path, 200, 200]);
     expect(calls).toEqual([]);
     expect(await request("/api/search?q=red")).toBe(200);
@@ -389,7 +406,7 @@ describe("worker API", () => {
     const operations = Object.values(
       document.paths as Record<string, Record<string, { operationId?: string }>>,
     ).flatMap((methods) => Object.values(methods));
-    expect(operations.length).toBe(9);
+    expect(operations.length).toBe(10);
     expect(operations.every((operation) => typeof operation.operationId === "string")).toBe(true);
   });
 
