@@ -29,6 +29,7 @@ export async function startDemoServer(videoCount = 6): Promise<DemoServer> {
     const server = await startLocalServer({
       edgeDir: assets.edgeDir,
       indexDir: assets.indexDir,
+      videosDir: assets.videosDir,
       persistTo: join(dir, "state"),
       port: 0,
       log: () => undefined,

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoServer, startDemoServer } from "./demo-server.ts";
 
 interface SearchBody {
-  results: { videoId: string; score: number; moment: { startSec: number; endSec: number } | null }[];
+  results: {
+    videoId: string;
+    score: number;
+    url: string | null;
+    thumbnail: string | null;
+    moment: { startSec: number; endSec: number } | null;
+  }[];
   model: string;
 }
 
@@ -35,6 +41,32 @@ describe("npm start (toy demo in wrangler dev)", () => {
       expect(body.results[0].videoId, query).toBe(videoId);
       expect(body.results[0].moment).not.toBeNull();
     }
+  });
+
+  it("serves every hit's video for playback, with HTTP Range, and its moment thumbnail", async () => {
+    const { body } = await getJson<SearchBody>(
+      `/api/search?k=10&q=${encodeURIComponent(demo.queries[0].query)}`,
+    );
+    expect(body.results).toHaveLength(6);
+    for (const hit of body.results) {
+      expect(hit.url, hit.videoId).toMatch(/^\/api\/media\/[0-9a-f]{64}\.mp4$/);
+      expect(hit.thumbnail, hit.videoId).toMatch(/^\/api\/thumbnails\/[0-9a-f]{16}\//);
+    }
+    const url = demo.url + body.results[0].url;
+    const whole = await fetch(url);
+    expect([whole.status, whole.headers.get("content-type"), whole.headers.get("accept-ranges")]).toEqual([
+      200,
+      "video/mp4",
+      "bytes",
+    ]);
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    // An MP4 starts with its ftyp box.
+    expect(new TextDecoder().decode(bytes.slice(4, 8))).toBe("ftyp");
+    const part = await fetch(url, { headers: { range: "bytes=100-199" } });
+    expect([part.status, part.headers.get("content-range")]).toEqual([206, `bytes 100-199/${bytes.length}`]);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(100, 200));
+    const thumbnail = await fetch(demo.url + body.results[0].thumbnail);
+    expect([thumbnail.status, thumbnail.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
   });
 
   it("describes a video with its own captions first (video-to-text)", async () => {

@@ -1,16 +1,20 @@
 // `deploy` (`npm run deploy`): the real deployment. Checks that model and index match, prepares the edge text
-// encoder, puts every model and index file into the worker's R2 bucket with wrangler, then `wrangler deploy`.
+// encoder, deploys model, index (and media) into the worker's R2 bucket atomically, then `wrangler deploy`.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emptyLedger } from "../../shared/deployment/ledger.ts";
+import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel, INDEX_FILES } from "../../shared/index-format.ts";
 import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { formatStep, planDeploy } from "../deploy/deploy-plan.ts";
+import { collectDeployment } from "../deploy/collect-deployment.ts";
+import { DEFAULT_GRACE_HOURS, runDeploy } from "../deploy/run-deploy.ts";
 import { runWrangler, wranglerFailure } from "../deploy/run-wrangler.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
+import { WranglerStore } from "../deploy/wrangler-store.ts";
 import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { resolveModelDir } from "../model-dir.ts";
@@ -21,28 +25,36 @@ import { stepRunner } from "../serve/run-command.ts";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const usage = `
-Usage: npm run deploy -- --model DIR --index INDEX_DIR [--bucket NAME] [--dry-run]
+Usage: npm run deploy -- --model DIR --index INDEX_DIR [--videos DIR] [--bucket NAME] [--dry-run]
        (= npm run cli -- deploy ...)
 
-Deploys the search worker to Cloudflare with your model and index:
-  1. checks that the index was built with the model (same id and dimension);
+Deploys the search worker to Cloudflare with your model and index, atomically:
+  1. checks the index (every file, through the index contract) and that it was built with the model;
   2. prepares the Worker text encoder with prepare-edge into the cache folder, unless DIR already holds
      edge.json (the same cache as \`npm run dev\`);
-  3. uploads every file of the encoder under MODEL_PREFIX and every file of the index under INDEX_PREFIX
-     (wrangler.toml [vars]) with \`npx wrangler r2 object put BUCKET/KEY --file PATH --remote\`, one by one;
-  4. runs \`npx wrangler deploy\` and prints the worker's URL on stdout.
+  3. uploads, with \`npx wrangler r2 object put --remote\`, every file the bucket does not hold yet as a
+     content-addressed object (INDEX_PREFIX/blobs/<sha256>, MODEL_PREFIX/blobs/<sha256>; thumbnails packed
+     into a few objects; with --videos, the video files under INDEX_PREFIX/media/), then the deployment's
+     record (INDEX_PREFIX/deployments/<id>.json), then switches the pointer INDEX_PREFIX/current.json:
+     the worker serves the old deployment until that last write, the new one after, never a mix;
+  4. deletes the objects of deployments replaced more than --keep-hours ago (and of interrupted deploys);
+  5. runs \`npx wrangler deploy\` and prints the worker's URL on stdout.
+An interrupted deploy changes nothing that is served; run it again (uploads already done are redone).
 Create the bucket once first: \`npx wrangler r2 bucket create clip-video-retrieval\`. wrangler uses its own
 credentials: \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID) in the environment.
-Files are overwritten, never deleted: objects of an older index that the new one lacks stay in the bucket.
 
 Options:
   --model DIR          CLIP model directory, or a prepared edge encoder directory (edge.json)
   --index INDEX_DIR    local index directory written by \`index\` (same model id and dimension)
+  --videos DIR         the library folder the index was built from: videos without a url are uploaded and
+                       served by the worker (/api/media/..., with HTTP Range), so every hit can be played
   --bucket NAME        R2 bucket (default: bucket_name of MODEL_BUCKET in wrangler.toml; the worker reads
                        that one, so change both together)
+  --keep-hours N       how long a replaced deployment stays readable (default ${DEFAULT_GRACE_HOURS}): isolates
+                       that have not yet seen the switch and open result pages use it
   --cache DIR          where the edge encoder is prepared (default data/dev)
-  --dry-run            print the wrangler commands on stdout, one per line, and run none of them (the edge
-                       encoder is still prepared locally: its files are what gets uploaded)
+  --dry-run            print the objects a deploy to an empty bucket writes, one per line, and write none
+                       (the edge encoder is still prepared locally: its files are what gets uploaded)
 `;
 
 /** The model id and dimension of a model directory, prepared (edge.json) or not, without preparing it. */
@@ -59,7 +71,7 @@ function mebibytes(bytes: number): string {
 export const command: Command = {
   name: "deploy",
   summary:
-    "deploy the worker to Cloudflare: model and index into R2, then wrangler deploy (--dry-run prints)",
+    "deploy the worker to Cloudflare: model and index into R2 atomically, then wrangler deploy (--dry-run prints)",
   usage,
   async run(args, context) {
     const { values } = parseCommandArgs(
@@ -68,6 +80,8 @@ export const command: Command = {
         model: { type: "string" },
         index: { type: "string" },
         bucket: { type: "string" },
+        videos: { type: "string" },
+        "keep-hours": { type: "string" },
         cache: { type: "string" },
         "dry-run": { type: "boolean", default: false },
       },
@@ -100,6 +114,12 @@ export const command: Command = {
         );
       storage.bucket = values.bucket;
     }
+    const keepHours = Number(values["keep-hours"] ?? DEFAULT_GRACE_HOURS);
+    if (!Number.isFinite(keepHours) || keepHours < 0)
+      throw new InputError(
+        "bad_arguments",
+        `--keep-hours must be a number of hours >= 0, got "${values["keep-hours"]}"`,
+      );
     const cacheDir = resolve(values.cache ?? join(ROOT, "data", "dev"));
     const edgeDir = await ensureEdgeModel(
       modelDir,
@@ -107,35 +127,45 @@ export const command: Command = {
       stepRunner(context.stderr, context.verbose),
       log,
     );
-    const steps = planDeploy({ storage, edgeDir, indexDir });
-    if (values["dry-run"]) {
-      for (const step of steps) context.stdout.write(`${formatStep(step)}\n`);
-      return 0;
-    }
-    const uploads = steps.flatMap((step) => (step.upload ? [step.upload] : []));
-    const total = uploads.reduce((sum, upload) => sum + upload.bytes, 0);
-    log(`uploading ${uploads.length} files (${mebibytes(total)}) to R2 bucket ${storage.bucket}`);
-    let done = 0;
-    for (const step of steps) {
-      const upload = step.upload;
-      if (upload) {
-        done++;
-        log(`[${done}/${uploads.length}] ${upload.key} (${mebibytes(upload.bytes)})`);
-        const result = await runWrangler(step.args, ROOT);
-        if (result.code !== 0)
-          throw wranglerFailure(
-            `uploading ${upload.path} to ${upload.bucket}/${upload.key}`,
-            result,
-            storage.bucket,
-          );
-      } else {
-        log(`${formatStep(step)} ...`);
-        const result = await runWrangler(step.args, ROOT, (text) => context.stderr.write(text));
-        if (result.code !== 0) throw wranglerFailure("`wrangler deploy`", result, storage.bucket);
-        const url = /https:\/\/[\w.-]+\.workers\.dev\b/.exec(result.output)?.[0];
-        if (url) context.stdout.write(`${url}\n`);
+    const collected = await collectDeployment({
+      indexDir,
+      edgeDir,
+      videosDir: values.videos ? resolve(values.videos) : undefined,
+      indexPrefix: storage.indexPrefix,
+      modelPrefix: storage.modelPrefix,
+    });
+    const store = new WranglerStore(storage.bucket, ROOT);
+    try {
+      const { counts } = collected;
+      log(
+        `index: ${counts.indexFiles} files, ${counts.thumbnails} thumbnails in ${counts.packs} packs; model: ${counts.modelFiles} files; media: ${counts.media} videos`,
+      );
+      if (values["dry-run"]) {
+        const plan = await planDeployment(collected.input, {
+          ledger: emptyLedger(),
+          pointer: null,
+          now: new Date(),
+          graceMs: keepHours * 3600_000,
+        });
+        for (const step of plan.steps)
+          if (step.kind === "put")
+            context.stdout.write(`put ${storage.bucket}/${step.key} ${step.bytes} ${step.what}\n`);
+        context.stdout.write("npx wrangler deploy\n");
+        return 0;
       }
+      const result = await runDeploy(store, collected.input, { graceMs: keepHours * 3600_000, log });
+      log(
+        `deployment ${result.record.id} is live: ${result.puts} objects written (${mebibytes(result.bytes)}), ${result.reused} reused, ${result.deleted} deleted, in ${(result.ms / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      store.close();
+      await collected.cleanup();
     }
+    log("npx wrangler deploy ...");
+    const result = await runWrangler(["deploy"], ROOT, (text) => context.stderr.write(text));
+    if (result.code !== 0) throw wranglerFailure("`wrangler deploy`", result, storage.bucket);
+    const url = /https:\/\/[\w.-]+\.workers\.dev\b/.exec(result.output)?.[0];
+    if (url) context.stdout.write(`${url}\n`);
     log("deployed");
     return 0;
   },

@@ -20,7 +20,7 @@ describe("serve arguments", () => {
   it.each([
     [[], /give --model DIR and --index INDEX_DIR/],
     [["--model", "m"], /give --model DIR and --index INDEX_DIR/],
-    [["--demo", "--index", "i"], /leave out --model and --index/],
+    [["--demo", "--index", "i"], /leave out --model, --index and --videos/],
     [["--demo", "--port", "x"], /--port must be an integer/],
     [["--model", "m", "--index", "/nonexistent/index"], /not an index directory/],
     [["--demo", "extra"], /Unexpected argument/],

@@ -19,18 +19,21 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const usage = `
 Usage: npm start                                   (= npm run cli -- serve --demo)
-       npm run dev -- --model DIR --index INDEX_DIR (= npm run cli -- serve --model DIR --index INDEX_DIR)
+       npm run dev -- --model DIR --index INDEX_DIR [--videos DIR]
+                                                   (= npm run cli -- serve --model DIR --index INDEX_DIR)
 
 Runs the search worker locally with \`wrangler dev\` (rate limiting off) and prints its URL on stdout.
 --demo generates a toy CLIP model, toy videos, their index and the edge text encoder under data/demo/
 (only what is missing; delete the folder to start over). --model/--index serve your own: a model
 directory (prepared with prepare-edge into data/dev/ unless it already holds edge.json) and an index
-directory written by \`index\`. Either way the files are put into wrangler's local R2 first.
+directory written by \`index\`. Either way they are deployed into wrangler's local R2 first, the way
+\`deploy\` deploys to the real bucket (the toy videos, or those of --videos, become playable media).
 
 Options:
   --demo               serve the toy demo
   --model DIR          CLIP model directory, or a prepared edge encoder directory
   --index INDEX_DIR    local index directory (its model id and dimension must match the model)
+  --videos DIR         the library folder the index was built from: its videos are served for playback
   --port N             port on 127.0.0.1 (default 8787; 0 picks a free one)
   --persist-to DIR     wrangler's local state folder (default .wrangler/state, what plain \`wrangler dev\` uses)
   --cache DIR          generated files (default data/demo with --demo, data/dev otherwise)
@@ -56,6 +59,7 @@ export const command: Command = {
         demo: { type: "boolean", default: false },
         model: { type: "string" },
         index: { type: "string" },
+        videos: { type: "string" },
         port: { type: "string" },
         "persist-to": { type: "string" },
         cache: { type: "string" },
@@ -71,10 +75,14 @@ export const command: Command = {
     const persistTo = resolve(values["persist-to"] ?? join(ROOT, ".wrangler", "state"));
     let edgeDir: string;
     let indexDir: string;
+    let videosDir = values.videos === undefined ? undefined : resolve(values.videos);
     let example: string | undefined;
     if (values.demo) {
-      if (values.model || values.index)
-        throw new InputError("bad_arguments", "--demo serves the toy demo; leave out --model and --index");
+      if (values.model || values.index || values.videos)
+        throw new InputError(
+          "bad_arguments",
+          "--demo serves the toy demo; leave out --model, --index and --videos",
+        );
       const assets = await ensureDemoAssets({
         cacheDir: resolve(values.cache ?? join(ROOT, "data", "demo")),
         run,
@@ -84,6 +92,7 @@ export const command: Command = {
       });
       edgeDir = assets.edgeDir;
       indexDir = assets.indexDir;
+      videosDir = assets.videosDir;
       example = assets.queries[0]?.query;
     } else {
       if (!values.model || !values.index)
@@ -105,6 +114,7 @@ export const command: Command = {
     const server = await startLocalServer({
       edgeDir,
       indexDir,
+      videosDir,
       persistTo,
       port,
       log,

@@ -11,6 +11,8 @@ export interface DemoAssets {
   edgeDir: string;
   /** Local index directory: goes to R2 under INDEX_PREFIX. */
   indexDir: string;
+  /** The toy videos the index was built from (served as media). */
+  videosDir: string;
   /** Toy queries (captions) and the video each should find first. */
   queries: { query: string; videoId: string }[];
 }
@@ -62,5 +64,5 @@ export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets
     run("prepare-edge", ["--model", model, "--out", tmp]),
   );
   const queries = JSON.parse(readFileSync(join(videos, "queries.json"), "utf8")) as DemoAssets["queries"];
-  return { edgeDir: edge, indexDir: index, queries };
+  return { edgeDir: edge, indexDir: index, videosDir: join(videos, "videos"), queries };
 }
