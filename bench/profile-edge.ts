@@ -1,30 +1,35 @@
-// Bench: where the edge text encoder's time goes. A per-operator profile in onnxruntime-node (1 thread, the
-// profiler ONNX Runtime ships), grouped by op type, and per-query latency of the same graph in
-// onnxruntime-web under Node (the Worker's runtime; ORT-web cannot write profiles from WASM).
+// Bench: where the edge text encoder's time goes. Per-operator profiles (by op type, warm-up runs left out)
+// in onnxruntime-node (1 thread) and in onnxruntime-web under Node (the Worker's runtime: its WASM build prints
+// the profile at endProfiling, so it runs in a child process whose stdout is parsed), and the per-query
+// latency of the same graph in onnxruntime-web without the profiler.
 // Usage: npx tsx bench/profile-edge.ts [--edge EDGE_DIR] [--queries N] [--json]
 //   --edge DIR    prepared edge directory (default: the bench's, prepared from the random ViT-B/32)
 //   --queries N   MSR-VTT 1k-A sentences to run (default 200; the bench's generated captions without ../shared)
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as ortNode from "onnxruntime-node";
 import { readEdgeManifest } from "../indexer/edge/load-edge-encoder.ts";
 import { webOrt } from "../indexer/onnx-runtime-web.ts";
-import { createEdgeTextEncoder } from "../shared/model/edge-text-encoder.ts";
+import { createEdgeTextEncoder, TokenEmbeddingTable } from "../shared/model/edge-text-encoder.ts";
+import type { OrtTensor } from "../shared/model/ort-types.ts";
 import { ClipTokenizer } from "../shared/tokenizer/clip-tokenizer.ts";
 import { benchEdgeDir, benchModelDir, benchSentences } from "./lib/fixtures.ts";
+import { type ProfileEvent, parsePrintedProfile, summarizeProfile } from "./lib/ort-profile.ts";
 import { round, summarize } from "./lib/stats.ts";
 
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  args?: { op_name?: string };
-}
+const WARMUP_RUNS = 5;
 
 const { values } = parseArgs({
-  options: { edge: { type: "string" }, queries: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    edge: { type: "string" },
+    queries: { type: "string" },
+    json: { type: "boolean" },
+    "web-child": { type: "boolean" },
+  },
 });
 const modelDir = benchModelDir();
 const edgeDir = values.edge ?? (await benchEdgeDir(modelDir));
@@ -44,42 +49,57 @@ const source = () => ({
   ),
 });
 
-// onnxruntime-node with its profiler: one JSON event per node run.
+/** Child: the graph in onnxruntime-web with its profiler; ORT prints the events to stdout at endProfiling. */
+async function webProfileChild(): Promise<void> {
+  const table = new TokenEmbeddingTable(manifest.table, read(manifest.table.file));
+  const { graph, externalData } = source();
+  const session = await webOrt.InferenceSession.create(graph, { externalData, enableProfiling: true });
+  const { inputs } = manifest.graph;
+  for (const row of [...ids.slice(0, WARMUP_RUNS), ...ids]) {
+    const feeds: Record<string, OrtTensor> = {
+      [inputs.embeds]: new webOrt.Tensor("float32", table.gather(row), [1, row.length, table.width]),
+    };
+    const int64 = (values: number[]) =>
+      new webOrt.Tensor("int64", BigInt64Array.from(values, BigInt), [1, values.length]);
+    if (inputs.ids) feeds[inputs.ids.name] = int64(row);
+    if (inputs.mask) feeds[inputs.mask.name] = int64(row.map(() => 1));
+    await session.run(feeds);
+  }
+  (session as unknown as { endProfiling(): void }).endProfiling();
+  await session.release();
+}
+
+if (values["web-child"]) {
+  await webProfileChild();
+  process.exit(0);
+}
+
+// onnxruntime-node with its profiler: one JSON event per node run, written to a file.
 const profileDir = mkdtempSync(join(tmpdir(), "edge-profile-"));
 const node = await createEdgeTextEncoder(ortNode, source(), {
   intraOpNumThreads: 1,
   enableProfiling: true,
   profileFilePrefix: join(profileDir, "edge"),
 } as Parameters<typeof createEdgeTextEncoder>[2]);
-for (const row of ids) await node.encodeIds([row]);
+for (const row of [...ids.slice(0, WARMUP_RUNS), ...ids]) await node.encodeIds([row]);
 await node.release();
 const file = readdirSync(profileDir).find((name) => name.endsWith(".json"))!;
-const events = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as ProfileEvent[];
+const nodeEvents = JSON.parse(readFileSync(join(profileDir, file), "utf8")) as ProfileEvent[];
 rmSync(profileDir, { recursive: true, force: true });
-const byOp = new Map<string, { us: number; runs: number }>();
-let totalUs = 0;
-for (const event of events) {
-  if (event.cat !== "Node" || !event.name.endsWith("_kernel_time")) continue;
-  const op = event.args?.op_name ?? "?";
-  const entry = byOp.get(op) ?? { us: 0, runs: 0 };
-  entry.us += event.dur;
-  entry.runs++;
-  byOp.set(op, entry);
-  totalUs += event.dur;
-}
-const nodesPerRun = [...byOp.values()].reduce((s, e) => s + e.runs, 0) / ids.length;
-const profile = [...byOp.entries()]
-  .sort((a, b) => b[1].us - a[1].us)
-  .map(([op, e]) => ({
-    op,
-    msPerQuery: round(e.us / 1000 / ids.length),
-    share: round(e.us / totalUs),
-    nodesPerQuery: round(e.runs / ids.length),
-  }));
+const nodeProfile = summarizeProfile(nodeEvents, WARMUP_RUNS);
 
-// The same graph in onnxruntime-web (the Worker's runtime), default and disabled graph optimization.
+// onnxruntime-web with its profiler, in a child process (the profile goes to that process's stdout).
+const childArgs = ["--import", "tsx", fileURLToPath(import.meta.url), "--web-child", "--edge", edgeDir];
+const stdout = execFileSync(process.execPath, [...childArgs, "--queries", String(count)], {
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+  maxBuffer: 1 << 30,
+});
+const webProfile = summarizeProfile(parsePrintedProfile(stdout), WARMUP_RUNS);
+
+// The same graph in onnxruntime-web without the profiler: what a query costs.
 const web = await createEdgeTextEncoder(webOrt, source());
-for (const row of ids.slice(0, 5)) await web.encodeIds([row]);
+for (const row of ids.slice(0, WARMUP_RUNS)) await web.encodeIds([row]);
 const webMs: number[] = [];
 for (const row of ids) {
   const start = performance.now();
@@ -92,17 +112,25 @@ const report = {
   edgeDir,
   queries: ids.length,
   meanTokens: round(ids.reduce((s, r) => s + r.length, 0) / ids.length),
-  nodeKernelMsPerQuery: round(totalUs / 1000 / ids.length),
-  nodesRunPerQuery: round(nodesPerRun),
-  profile,
+  node: nodeProfile,
+  web: webProfile,
   webLatencyMs: summarize(webMs, "ms"),
 };
 if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  process.stdout.write(
-    `${edgeDir}: ${report.queries} queries, mean ${report.meanTokens} tokens; onnxruntime-node kernels ${report.nodeKernelMsPerQuery} ms/query over ${report.nodesRunPerQuery} nodes; onnxruntime-web p50 ${report.webLatencyMs.p50} ms\n`,
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`${edgeDir}: ${report.queries} queries, mean ${report.meanTokens} tokens`);
+  out(
+    `onnxruntime-web without profiler: p50 ${report.webLatencyMs.p50} ms, mean ${report.webLatencyMs.mean} ms`,
   );
-  process.stdout.write("op | ms/query (node) | share | nodes/query\n");
-  for (const row of profile)
-    process.stdout.write(`${row.op} | ${row.msPerQuery} | ${row.share} | ${row.nodesPerQuery}\n`);
+  for (const [name, profile] of [
+    ["onnxruntime-node", nodeProfile],
+    ["onnxruntime-web (profiled)", webProfile],
+  ] as const) {
+    out(
+      `\n${name}: kernels ${profile.kernelMsPerRun} ms/run, model_run ${profile.modelRunMsPerRun} ms/run, ${profile.nodesPerRun} nodes/run`,
+    );
+    out("op | ms/run | share | nodes/run");
+    for (const row of profile.byOp) out(`${row.op} | ${row.msPerRun} | ${row.share} | ${row.nodesPerRun}`);
+  }
 }
