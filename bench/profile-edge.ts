@@ -53,7 +53,10 @@ const source = () => ({
 async function webProfileChild(): Promise<void> {
   const table = new TokenEmbeddingTable(manifest.table, read(manifest.table.file));
   const { graph, externalData } = source();
-  const session = await webOrt.InferenceSession.create(graph, { externalData, enableProfiling: true });
+  const session = await webOrt.InferenceSession.create(graph, {
+    externalData,
+    enableProfiling: true,
+  } as Parameters<typeof webOrt.InferenceSession.create>[1]);
   const { inputs } = manifest.graph;
   for (const row of [...ids.slice(0, WARMUP_RUNS), ...ids]) {
     const feeds: Record<string, OrtTensor> = {
