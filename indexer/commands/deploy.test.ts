@@ -1,5 +1,5 @@
-// `deploy`: --dry-run lists the exact wrangler commands for the toy model and a tiny index; mismatches and
-// wrangler failures stop with exit 2 and a message saying what to do.
+// `deploy`: --dry-run lists the objects of an atomic deploy for the toy model and a tiny index; mismatches
+// and wrangler failures stop with exit 2 and a message saying what to do.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,9 +33,14 @@ async function writeTinyIndex(out: string, modelId: string, dimension = TOY_DEFA
   await writeIndexAtomically(out, {
     ...data,
     manifest: { ...data.manifest, model: { id: modelId, dimension } },
+    videos: data.videos.map((video, i) => ({
+      ...video,
+      thumbnail: i === 0 ? "thumbnails/video-0.jpg" : null,
+    })),
+    thumbnails: data.videos.map(
+      (_, i) => async () => (i === 0 ? new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) : null),
+    ),
   });
-  mkdirSync(join(out, "thumbnails"), { recursive: true });
-  writeFileSync(join(out, "thumbnails", "video-0.jpg"), new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
 }
 
 /** Relative paths of every file under `root`, "/"-separated. */
@@ -57,7 +62,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("deploy --dry-run", () => {
-  it("prints one put per encoder and index file under model/ and index/, then wrangler deploy", async () => {
+  it("lists the objects of an atomic deploy: ledger, blobs, record, pointer last, then wrangler deploy", async () => {
     const cache = join(dir, "cache");
     const { status, stdout, stderr } = await cli([
       "deploy",
@@ -73,25 +78,41 @@ describe("deploy --dry-run", () => {
     expect(status).toBe(0);
     const lines = stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("npx wrangler deploy");
+    const puts = lines.slice(0, -1).map((line) => {
+      const [verb, key, bytes, ...what] = line.split(" ");
+      expect(verb).toBe("put");
+      return { key, bytes: Number(bytes), what: what.join(" ") };
+    });
     const [edgeDir] = readdirSync(cache).map((name) => join(cache, name));
-    const put = (key: string, path: string, type?: string) =>
-      `npx wrangler r2 object put clip-video-retrieval/${key} --file ${path}${type ? ` --content-type ${type}` : ""} --remote`;
-    const typeOf = (path: string) =>
-      path.endsWith(".json") ? "application/json" : path.endsWith(".jpg") ? "image/jpeg" : undefined;
-    const expected = [
-      put("model/config.json", join(edgeDir, "config.json"), "application/json"),
-      put("model/edge.json", join(edgeDir, "edge.json"), "application/json"),
-      put("model/merges.txt", join(edgeDir, "merges.txt"), "'text/plain; charset=utf-8'"),
-      put("model/text_model.onnx", join(edgeDir, "text_model.onnx")),
-      put("model/token_embeddings.bin", join(edgeDir, "token_embeddings.bin")),
-      put("model/vocab.json", join(edgeDir, "vocab.json"), "application/json"),
-      ...filesUnder(index).map((path) => put(`index/${path}`, join(index, path), typeOf(path))),
-    ];
-    expect(filesUnder(index)).toContain("thumbnails/video-0.jpg");
-    expect(lines.slice(0, -1)).toEqual(expected);
+    const bucket = "clip-video-retrieval/";
+    expect(puts.map((p) => p.what)).toEqual([
+      "ledger (pending deployment)",
+      ...filesUnder(edgeDir).map((name) => `model ${name}`),
+      ...["manifest.json", "videos.json", "rows.json", "vectors.npy", "captions.json", "captions.npy"].map(
+        (name) => `index ${name}`,
+      ),
+      "thumbnail pack 1/1",
+      "thumbnail table",
+      "deployment record",
+      "pointer (switch)",
+      "ledger (live deployment)",
+    ]);
+    for (const put of puts.filter((p) => p.what.startsWith("model ")))
+      expect(put.key).toMatch(new RegExp(`^${bucket}model/blobs/[0-9a-f]{64}$`));
+    for (const put of puts.filter((p) => p.what.startsWith("index ") || p.what.startsWith("thumbnail")))
+      expect(put.key).toMatch(new RegExp(`^${bucket}index/blobs/[0-9a-f]{64}$`));
+    expect(puts.find((p) => p.what === "index vectors.npy")?.bytes).toBe(
+      statSync(join(index, "vectors.npy")).size,
+    );
+    expect(puts.find((p) => p.what === "deployment record")?.key).toMatch(
+      new RegExp(`^${bucket}index/deployments/[0-9a-f]{16}\\.json$`),
+    );
+    expect(puts.find((p) => p.what === "pointer (switch)")?.key).toBe(`${bucket}index/current.json`);
+    // Nothing of the index directory but the files the worker reads (no sync.json, journal, temp files).
+    expect(puts.some((p) => p.what.includes("sync"))).toBe(false);
   });
 
-  it("uploads a prepared encoder directory as it is, to the --bucket given", async () => {
+  it("deploys a prepared encoder directory as it is, to the --bucket given", async () => {
     const edge = join(dir, "edge");
     await cli(["prepare-edge", "--model", model, "--out", edge]);
     const { status, stdout } = await cli([
@@ -105,11 +126,9 @@ describe("deploy --dry-run", () => {
       "--dry-run",
     ]);
     expect(status).toBe(0);
-    const puts = stdout.split("\n").filter((line) => line.includes(" put "));
-    expect(puts).toHaveLength(filesUnder(edge).length + filesUnder(index).length);
-    expect(puts[0]).toBe(
-      `npx wrangler r2 object put my-videos/model/config.json --file ${join(edge, "config.json")} --content-type application/json --remote`,
-    );
+    const puts = stdout.split("\n").filter((line) => line.startsWith("put "));
+    expect(puts.filter((line) => line.includes(" model "))).toHaveLength(filesUnder(edge).length);
+    expect(puts.every((line) => line.startsWith("put my-videos/"))).toBe(true);
   });
 });
 
@@ -164,7 +183,7 @@ describe("deploy refuses", () => {
     expect(stderr).toMatch(message);
   });
 
-  it("stops at the first upload when wrangler has no credentials, naming the file and the fix", async () => {
+  it("stops at the first read of the bucket when wrangler has no credentials, naming the object and the fix", async () => {
     // No token in the environment and an empty config folder: wrangler cannot authenticate (and fails
     // before any network request, since stdin is not interactive).
     const home = join(dir, "home");
@@ -189,11 +208,9 @@ describe("deploy refuses", () => {
       ]);
       expect(status).toBe(2);
       expect(stdout).toBe("");
-      expect(stderr).toContain("[1/");
-      expect(stderr).not.toContain("[2/");
-      expect(stderr).toContain(
-        `uploading ${join(dir, "edge", "config.json")} to clip-video-retrieval/model/config.json failed`,
-      );
+      // The first remote call reads the bucket's ledger: nothing is written.
+      expect(stderr).not.toContain("[1/");
+      expect(stderr).toMatch(/reading index\/(ledger|current)\.json failed/);
       expect(stderr).toContain("CLOUDFLARE_API_TOKEN");
       expect(stderr).toContain("npx wrangler login");
     } finally {
