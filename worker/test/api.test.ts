@@ -4,7 +4,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
 import type { WorkerEnv } from "../config.ts";
-import { deploy, deployFixture, fixtureFiles } from "./bucket.ts";
+import { deploy, deployFixture, FIXTURE_MEDIA, fixtureFiles } from "./bucket.ts";
 import {
   checkOpenApi,
   checkServedDocument,
@@ -134,6 +134,68 @@ describe("worker API", () => {
     expect(status).toBe(200);
     const ids = (body.results as Hit[]).map((r) => r.videoId);
     expect(ids.sort()).toEqual(["blue-car.mp4", "green-tree.mp4"]);
+  });
+
+  it("fills a missing url with the deployed media, served with HTTP Range, validators and caching", async () => {
+    const [red, car] = (await search("a red ball", 2)).body.results as (Hit & { url: string | null })[];
+    expect(red.url).toBe("https://example.com/red-ball.mp4");
+    const sha = [...new Uint8Array(await crypto.subtle.digest("SHA-256", FIXTURE_MEDIA))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    expect(car.url).toBe(`/api/media/${sha}.mp4`);
+    const url = car.url as string;
+    const bytes = async (response: Response) => [...new Uint8Array(await response.arrayBuffer())];
+    const whole = await SELF.fetch(`http://worker${url}`);
+    expect([whole.status, whole.headers.get("content-type"), whole.headers.get("accept-ranges")]).toEqual([
+      200,
+      "video/mp4",
+      "bytes",
+    ]);
+    expect(whole.headers.get("cache-control")).toContain("immutable");
+    expect(await bytes(whole)).toEqual([...FIXTURE_MEDIA]);
+    const cases: [string, number, string | null, number[]][] = [
+      ["bytes=0-9", 206, "bytes 0-9/1000", [...FIXTURE_MEDIA.slice(0, 10)]],
+      ["bytes=990-", 206, "bytes 990-999/1000", [...FIXTURE_MEDIA.slice(990)]],
+      ["bytes=-5", 206, "bytes 995-999/1000", [...FIXTURE_MEDIA.slice(995)]],
+      ["bytes=500-5000", 206, "bytes 500-999/1000", [...FIXTURE_MEDIA.slice(500)]],
+      ["bytes=1000-", 416, "bytes */1000", []],
+      ["bytes=0-1,5-6", 200, null, [...FIXTURE_MEDIA]],
+      ["items=0-1", 200, null, [...FIXTURE_MEDIA]],
+    ];
+    for (const [range, status, contentRange, body] of cases) {
+      const response = await SELF.fetch(`http://worker${url}`, { headers: { range } });
+      expect([range, response.status, response.headers.get("content-range"), await bytes(response)]).toEqual([
+        range,
+        status,
+        contentRange,
+        body,
+      ]);
+    }
+    const etag = whole.headers.get("etag") as string;
+    const again = await SELF.fetch(`http://worker${url}`, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    const stale = await SELF.fetch(`http://worker${url}`, {
+      headers: { range: "bytes=0-1", "if-range": '"other"' },
+    });
+    expect(stale.status).toBe(200);
+    const head = await SELF.fetch(`http://worker${url}`, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length"), (await head.arrayBuffer()).byteLength]).toEqual([
+      200,
+      "1000",
+      0,
+    ]);
+    for (const path of [
+      `/api/media/${"0".repeat(64)}.mp4`,
+      "/api/media/..%2Findex%2Fcurrent.json",
+      "/api/media/x.mp4",
+    ]) {
+      const missing = await get(path);
+      expect([path, missing.status, (missing.body.error as { code: string }).code]).toEqual([
+        path,
+        404,
+        "unknown_media",
+      ]);
+    }
   });
 
   it("serves thumbnails, health, the OpenAPI spec and the page", async () => {
@@ -406,7 +468,7 @@ describe("worker API", () => {
     const operations = Object.values(
       document.paths as Record<string, Record<string, { operationId?: string }>>,
     ).flatMap((methods) => Object.values(methods));
-    expect(operations.length).toBe(10);
+    expect(operations.length).toBe(11);
     expect(operations.every((operation) => typeof operation.operationId === "string")).toBe(true);
   });
 

@@ -114,7 +114,12 @@ export async function deploy(
   return plan.record.id;
 }
 
-/** Deploys the fixture model and index. */
+/** 1000 bytes standing for blue-car.mp4's file (the fixture's one video without a url): byte i = i % 251. */
+export const FIXTURE_MEDIA = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+
+/** Deploys the fixture model and index, with FIXTURE_MEDIA as the media of blue-car.mp4. */
 export async function deployFixture(): Promise<string> {
-  return deploy(await fixtureFiles("index"), await fixtureFiles("model"));
+  return deploy(await fixtureFiles("index"), await fixtureFiles("model"), {
+    media: { "blue-car.mp4": FIXTURE_MEDIA },
+  });
 }
