@@ -123,3 +123,10 @@ export const CaptionHitSchema = z
   .openapi("CaptionHit");
 
 export type Hit = z.infer<typeof HitSchema>;
+
+/** Texts of the index offered as example queries (the page's landing shows them). */
+export const ExampleQueriesSchema = z.array(z.string()).openapi({
+  description:
+    "a few captions (else titles) of the index to try as queries; empty when the store cannot list them",
+  example: ["a dog runs on the beach"],
+});

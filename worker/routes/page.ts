@@ -1,12 +1,15 @@
-// GET / (the search page) and GET /page.js (its script), with the page's Content-Security-Policy.
+// GET / (the search page), GET /page.js (its script) and GET /favicon.ico, with the page's
+// Content-Security-Policy.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../config.ts";
+import { FAVICON_ICO } from "../page/favicon.ts";
 import { PAGE_HTML } from "../page/page-html.ts";
 import { PAGE_SCRIPT } from "../page/page-script.ts";
 
 /**
- * Only this origin's script, API and thumbnails; inline styles (the page's one <style>); videos from any
- * http(s) URL an index names; never framed (clickjacking).
+ * Only this origin's script, API, thumbnails and icon; inline styles (the page's one <style>; the player
+ * sets positions through element.style); videos from this origin's media route or any http(s) URL an index
+ * names; never framed (clickjacking).
  */
 export const PAGE_CSP = [
   "default-src 'none'",
@@ -40,8 +43,25 @@ const scriptRoute = createRoute({
   },
 });
 
+const faviconRoute = createRoute({
+  method: "get",
+  path: "/favicon.ico",
+  operationId: "favicon",
+  summary: "The page's icon",
+  responses: {
+    200: {
+      description: "ICO image",
+      content: { "image/x-icon": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+  },
+});
+
+/** The icon never changes with the index: cached a day (the page and script are not, so they stay in step). */
+const ICON_CACHE = "public, max-age=86400";
+
 export const pageRoutes = new OpenAPIHono<AppEnv>()
   .openapi(pageRoute, (c) => c.html(PAGE_HTML, 200, { "content-security-policy": PAGE_CSP }))
-  .openapi(scriptRoute, (c) =>
-    c.body(PAGE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }),
+  .openapi(scriptRoute, (c) => c.body(PAGE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }))
+  .openapi(faviconRoute, (c) =>
+    c.body(FAVICON_ICO.slice().buffer, 200, { "content-type": "image/x-icon", "cache-control": ICON_CACHE }),
   );

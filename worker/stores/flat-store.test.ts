@@ -182,6 +182,11 @@ describe("FlatStore on ONNX Runtime Web scoring sessions", () => {
     ]);
   });
 
+  it("offers example queries from videos spread over the index: a caption, else the title", () => {
+    // Captions exist for videos 0..119 only; videos 0, 100, 200, 300 are a quarter of the index apart.
+    expect(store().stats().examples).toEqual(["caption 0", "caption 100", "video 200", "video 300"]);
+  });
+
   it("answers an index without vectors with no hits", async () => {
     const empty = new FlatStore({
       manifest: { ...manifest, counts: { videos: 0, vectors: 0, captions: 0 } },

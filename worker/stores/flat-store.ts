@@ -42,6 +42,28 @@ function matches(video: VideoRecord, filter: SearchFilter | undefined): boolean 
   });
 }
 
+/** How many example queries stats() offers, and their longest length in characters. */
+const EXAMPLE_COUNT = 4;
+const EXAMPLE_MAX_CHARS = 80;
+
+/**
+ * Up to EXAMPLE_COUNT distinct texts from videos spread evenly over the index: each video's first caption,
+ * else its title (deterministic, so the landing page is the same for everyone).
+ */
+function exampleQueries(videos: readonly VideoRecord[], captions: readonly CaptionRecord[]): string[] {
+  const firstCaption = new Map<number, string>();
+  for (const caption of captions)
+    if (!firstCaption.has(caption.video)) firstCaption.set(caption.video, caption.text);
+  const examples = new Set<string>();
+  const step = Math.max(1, Math.floor(videos.length / EXAMPLE_COUNT));
+  for (let offset = 0; offset < step && examples.size < EXAMPLE_COUNT; offset++)
+    for (let v = offset; v < videos.length && examples.size < EXAMPLE_COUNT; v += step) {
+      const text = (firstCaption.get(v) ?? videos[v].title).trim();
+      if (text !== "" && text.length <= EXAMPLE_MAX_CHARS) examples.add(text);
+    }
+  return [...examples];
+}
+
 /** The index's scoring sessions: row vectors and caption vectors, each null when there are none. */
 interface Scorers {
   vectors: EmbeddedScorer | null;
@@ -75,12 +97,14 @@ export class FlatStore implements VideoStore {
   private readonly byId: Map<string, number>;
   private readonly rowCount: number;
   private readonly scorers: Promise<Scorers>;
+  private readonly examples: string[];
 
   /** Starts moving the vectors into ONNX Runtime; `ready()` waits for it (searches do). */
   constructor({ vectors, captionVectors, ...index }: FlatIndex) {
     this.index = index;
     this.byId = new Map(index.videos.map((video, i) => [video.id, i]));
     this.rowCount = vectors.rows;
+    this.examples = exampleQueries(index.videos, index.captions);
     this.scorers = startScorers(vectors, captionVectors);
     // A failure is reported by the search that awaits it, not as an unhandled rejection.
     this.scorers.catch(() => undefined);
@@ -89,6 +113,12 @@ export class FlatStore implements VideoStore {
   /** Resolves once the vectors are in ONNX Runtime (and the JS copies can be collected); throws ApiError 503. */
   async ready(): Promise<void> {
     await this.scorers;
+  }
+
+  /** Frees the scoring sessions (get-store.ts calls it once no search of this store is in flight). */
+  async release(): Promise<void> {
+    const { vectors, captions } = await this.scorers;
+    await Promise.all([vectors?.release(), captions?.release()]);
   }
 
   stats(): StoreStats {
@@ -108,6 +138,7 @@ export class FlatStore implements VideoStore {
         rowIsSegment.byteLength +
         rowStart.byteLength +
         rowEnd.byteLength,
+      examples: this.examples,
     };
   }
 

@@ -177,17 +177,18 @@ describe("VectorizeStore (fake binding with Vectorize's limits)", () => {
       model: index.manifest.model,
       counts: index.manifest.counts,
       bytesHeld: 0,
+      examples: [],
     });
   });
 
   it("answers 503 bad_index when the manifest is not valid JSON", async () => {
     const prefix = "vectorize-test-bad-json/";
     await bucket.put(`${prefix}manifest.json`, "{not json");
-    await expect(VectorizeStore.open(new FakeVectorize(D).asBinding(), r2IndexSource(bucket, prefix), prefix)).rejects.toMatchObject(
-      {
-        status: 503,
-        code: "bad_index",
-      },
-    );
+    await expect(
+      VectorizeStore.open(new FakeVectorize(D).asBinding(), r2IndexSource(bucket, prefix), prefix),
+    ).rejects.toMatchObject({
+      status: 503,
+      code: "bad_index",
+    });
   });
 });

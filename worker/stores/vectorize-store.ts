@@ -1,7 +1,7 @@
 // VectorizeStore: the same API over a Vectorize index, for libraries too large to hold in an isolate.
 // Respects Vectorize's documented limits: topK <= 100 without values/metadata, <= 20 with them. Filters need a
 // metadata index on the field (e.g. videoId) created before the vectors are uploaded.
-import { readIndexManifest } from "../../shared/index-contract/read-index.ts";
+import { type IndexFileSource, readIndexManifest } from "../../shared/index-contract/read-index.ts";
 import type { IndexManifest } from "../../shared/index-format.ts";
 import {
   type CaptionVectorMetadata,
@@ -13,7 +13,6 @@ import {
   videoKey,
 } from "../../shared/vectorize-ids.ts";
 import { indexApiError } from "./index-error.ts";
-import { r2IndexSource } from "./r2-index-source.ts";
 import type { CaptionHit, Moment, SearchFilter, StoreStats, VideoHit, VideoStore } from "./video-store.ts";
 
 /** Turns the API filter (equality, arrays OR-ed) into a Vectorize metadata filter. */
@@ -54,23 +53,27 @@ export class VectorizeStore implements VideoStore {
     this.counts = counts;
   }
 
-  /** Reads the model identity from the index manifest in R2 (uploaded beside the vectors). */
-  static async open(index: Vectorize, bucket: R2Bucket, indexPrefix: string): Promise<VectorizeStore> {
+  /** Reads the model identity from the index manifest (deployed beside the vectors); `where` names it. */
+  static async open(index: Vectorize, source: IndexFileSource, where: string): Promise<VectorizeStore> {
     let manifest: IndexManifest;
     try {
-      manifest = await readIndexManifest(r2IndexSource(bucket, indexPrefix));
+      manifest = await readIndexManifest(source);
     } catch (error) {
       throw indexApiError(
         error,
-        indexPrefix,
+        where,
         "upload the index manifest beside the Vectorize vectors so the worker can check the model",
       );
     }
     return new VectorizeStore(index, manifest.model, manifest.counts);
   }
 
+  /** Nothing to free: the vectors live in Vectorize. */
+  async release(): Promise<void> {}
+
   stats(): StoreStats {
-    return { kind: "vectorize", model: this.model, counts: this.counts, bytesHeld: 0 };
+    // Titles and captions live in Vectorize metadata, not listable here: no examples.
+    return { kind: "vectorize", model: this.model, counts: this.counts, bytesHeld: 0, examples: [] };
   }
 
   /**
