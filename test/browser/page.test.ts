@@ -452,6 +452,12 @@ describe.skipIf(!hasChromium)("search page in Chromium", () => {
     const duration = await video.evaluate((v: PageVideo) => v.duration);
     expect(Number.parseFloat(mark[0])).toBeCloseTo((100 * moment.startSec) / duration, 1);
     expect(Number.parseFloat(mark[1])).toBeCloseTo((100 * (moment.endSec - moment.startSec)) / duration, 1);
+    // The screenshot a little into the moment, so that the playhead has moved inside the marked span.
+    await page.waitForFunction(
+      (t) => (document.querySelector<PageVideo>("video")?.currentTime ?? 0) >= t,
+      moment.startSec + 0.3,
+      { timeout: 30_000 },
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, "playing.png"), fullPage: true });
     await page.waitForFunction(
       () => document.querySelector<PageVideo>("video")?.dataset.stoppedAtEnd === "true",
@@ -464,6 +470,22 @@ describe.skipIf(!hasChromium)("search page in Chromium", () => {
     expect(stopped[0]).toBe(true);
     expect(stopped[1]).toBeGreaterThanOrEqual(moment.endSec);
     expect(stopped[1]).toBeLessThan(moment.endSec + 0.3);
+    // Loop the moment (keyboard: Space ticks the box, Enter replays): it goes back to its start and plays on.
+    await hit.locator("input.loop").focus();
+    await page.keyboard.press("Space");
+    await hit.locator("button.replay").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      () => Number(document.querySelector<PageVideo>("video")?.dataset.loops) >= 2,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    const looping = await video.evaluate((v: PageVideo) => [v.paused, v.currentTime] as const);
+    expect(looping[0]).toBe(false);
+    expect(looping[1]).toBeGreaterThanOrEqual(moment.startSec - 0.05);
+    expect(looping[1]).toBeLessThan(moment.endSec + 0.3);
     check();
     await page.close();
   });

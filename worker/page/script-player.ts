@@ -35,8 +35,11 @@ function openPlayer(hit, media, restore) {
     const duration = video.duration;
     if (Number.isFinite(duration) && duration > 0) playhead.style.left = (100 * video.currentTime / duration) + "%";
     if (!atEnd()) return;
-    if (loop.checked) video.currentTime = startSec;
-    else if (!video.paused) {
+    if (loop.checked) {
+      video.currentTime = startSec;
+      // Counted for whoever checks the page (the browser test): how many times the moment looped.
+      video.dataset.loops = String(Number(video.dataset.loops || 0) + 1);
+    } else if (!video.paused) {
       video.pause();
       video.dataset.stoppedAtEnd = "true";
     }
