@@ -220,11 +220,11 @@ describe.skipIf(!hasChromium)("search page in Chromium", () => {
       .evaluateAll((items) => items.map((li) => li.getAttribute("data-video-id")));
     expect(similar).toHaveLength(4);
     expect(similar).not.toContain(videoId);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "results.png"), fullPage: true });
     // Enter again closes the panel, focus still on its button.
     await page.keyboard.press("Enter");
     expect(await first.locator(".panel.similar").isHidden()).toBe(true);
     expect(await similarButton.evaluate((b) => b === document.activeElement)).toBe(true);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, "results.png"), fullPage: true });
     check();
     await page.close();
   });
@@ -486,6 +486,11 @@ describe.skipIf(!hasChromium)("search page in Chromium", () => {
     expect(looping[0]).toBe(false);
     expect(looping[1]).toBeGreaterThanOrEqual(moment.startSec - 0.05);
     expect(looping[1]).toBeLessThan(moment.endSec + 0.3);
+    // Close: the thumbnail is back and has the focus.
+    await hit.locator("button.close-player").focus();
+    await page.keyboard.press("Enter");
+    expect(await hit.locator("video").count()).toBe(0);
+    expect(await hit.locator("button.play").evaluate((b) => b === document.activeElement)).toBe(true);
     check();
     await page.close();
   });

@@ -31,6 +31,7 @@ export const PAGE_HTML = `<!doctype html>
   #examples { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; margin: .5rem 0 0; }
   ol.results { list-style: none; padding: 0; margin: 0; }
   .result { display: grid; grid-template-columns: minmax(0, 240px) minmax(0, 1fr); gap: 1rem; padding: .9rem 0; border-bottom: 1px solid #ddd; }
+  .result.playing { grid-template-columns: minmax(0, 480px) minmax(0, 1fr); }
   .media { min-width: 0; }
   .media img { display: block; width: 100%; max-width: 240px; aspect-ratio: 4 / 3; object-fit: cover; background: #e5e5e5; border-radius: .3rem; }
   button.play { padding: 0; border: 0; background: none; display: block; width: 100%; max-width: 240px; position: relative; }
@@ -56,7 +57,7 @@ export const PAGE_HTML = `<!doctype html>
   #more { margin: 1rem 0; }
   @media (max-width: 600px) {
     main { padding: .75rem; }
-    .result { grid-template-columns: minmax(0, 1fr); gap: .5rem; }
+    .result, .result.playing { grid-template-columns: minmax(0, 1fr); gap: .5rem; }
     .media img, button.play { max-width: 100%; }
   }
 </style>

@@ -75,12 +75,16 @@ function openPlayer(hit, media, restore) {
     video.currentTime = startSec;
     video.play().catch(() => undefined);
   });
+  const item = media.closest("li");
   close.addEventListener("click", () => {
+    if (item) item.classList.remove("playing");
     video.pause();
     video.removeAttribute("src");
     video.load();
     restore();
   });
+  // A playing result gets a wider media column (one column anyway at phone widths).
+  if (item) item.classList.add("playing");
   media.replaceChildren(video, timeline, label, controls);
   video.focus();
 }
