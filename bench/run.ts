@@ -1,6 +1,6 @@
 // `npm run bench`: runs the benchmark sections on the random ViT-B/32 model, writes bench/results.json
 // (raw figures, machine, goals) and prints a table. Quick mode by default (< 5 min on 2 cores).
-// Usage: npm run bench [-- --full] [-- --only tokenizer,textEncoder,worker,indexing,flatSearch,roofline]
+// Usage: npm run bench [-- --full] [-- --only tokenizer,textEncoder,worker,indexing,flatSearch,roofline,deploy]
 //        [-- --out FILE]
 // Older single-purpose scripts: bench/edge-encoder.ts (edge encoder variants), bench/indexing.ts (INDEX).
 import { writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { computeGoals } from "./lib/goals.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { formatReport } from "./lib/report.ts";
 import { type BenchContext, runSection, type SectionOutcome } from "./lib/section.ts";
+import { benchDeploy } from "./sections/deploy.ts";
 import { benchFlatSearch } from "./sections/flat-search.ts";
 import { benchIndexing } from "./sections/indexing.ts";
 import { benchRoofline } from "./sections/roofline.ts";
@@ -18,7 +19,15 @@ import { benchTextEncoder } from "./sections/text-encoder.ts";
 import { benchTokenizer } from "./sections/tokenizer.ts";
 import { benchWorker } from "./sections/worker.ts";
 
-const SECTIONS = ["tokenizer", "textEncoder", "worker", "indexing", "flatSearch", "roofline"] as const;
+const SECTIONS = [
+  "tokenizer",
+  "textEncoder",
+  "worker",
+  "indexing",
+  "flatSearch",
+  "roofline",
+  "deploy",
+] as const;
 
 const { values } = parseArgs({
   options: {
@@ -63,6 +72,8 @@ const roofline = wanted("roofline")
   ? await runSection("roofline", context, () => benchRoofline(context, meanTokens))
   : undefined;
 
+const deploy = wanted("deploy") ? await runSection("deploy", context, () => benchDeploy(context)) : undefined;
+
 const sections: Record<string, SectionOutcome<object> | undefined> = {
   tokenizer,
   textEncoder,
@@ -70,8 +81,9 @@ const sections: Record<string, SectionOutcome<object> | undefined> = {
   indexing,
   flatSearch,
   roofline,
+  deploy,
 };
-const goals = computeGoals({ textEncoder, worker, indexing, flatSearch });
+const goals = computeGoals({ textEncoder, worker, indexing, flatSearch, deploy });
 const results = {
   bench: "clip-video-retrieval",
   mode: values.full ? "full" : "quick",
@@ -94,6 +106,7 @@ process.stdout.write(
     indexing,
     flatSearch,
     roofline,
+    deploy,
     goals,
   }),
 );

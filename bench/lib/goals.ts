@@ -1,4 +1,6 @@
 // The issue's performance goals, each computed from the raw figures of the same results.json.
+
+import type { DeployFigures } from "../sections/deploy.ts";
 import { type FlatSearchFigures, ORT_VARIANTS } from "../sections/flat-search.ts";
 import type { IndexingFigures } from "../sections/indexing.ts";
 import { TEXT_VARIANTS, type TextEncoderFigures } from "../sections/text-encoder.ts";
@@ -39,11 +41,13 @@ export function computeGoals(sections: {
   worker?: SectionOutcome<WorkerFigures>;
   indexing?: SectionOutcome<IndexingFigures>;
   flatSearch?: SectionOutcome<FlatSearchFigures>;
+  deploy?: SectionOutcome<DeployFigures>;
 }): Goal[] {
   const text = ok(sections.textEncoder);
   const worker = ok(sections.worker);
   const indexing = ok(sections.indexing);
   const flat = ok(sections.flatSearch);
+  const deploy = ok(sections.deploy);
   const p50 = (name: string) => text?.latency[name]?.p50;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a / b : undefined);
   return [
@@ -107,6 +111,14 @@ export function computeGoals(sections: {
       20,
       "ms",
       `flatSearch.latency.100000.ort["${ORT_VARIANTS.nodeFed}"].p50`,
+    ),
+    goal(
+      "deploy of a 10k-video index into local R2 (wall time)",
+      deploy ? deploy.localMs / 1000 : undefined,
+      "<",
+      60,
+      "s",
+      `deploy.localMs; ${deploy?.objects ?? "?"} objects (each one request remotely) instead of ${deploy?.filesBefore ?? "?"} files`,
     ),
   ];
 }

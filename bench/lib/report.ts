@@ -1,4 +1,6 @@
 // Formats the bench's figures as the printed table (Markdown, so it can be pasted into the README).
+
+import type { DeployFigures } from "../sections/deploy.ts";
 import { type FlatSearchFigures, ORT_VARIANTS } from "../sections/flat-search.ts";
 import type { IndexingFigures } from "../sections/indexing.ts";
 import type { RooflineFigures } from "../sections/roofline.ts";
@@ -40,6 +42,7 @@ export function formatReport(r: {
   indexing: Outcome<IndexingFigures>;
   flatSearch: Outcome<FlatSearchFigures>;
   roofline: Outcome<RooflineFigures>;
+  deploy?: Outcome<DeployFigures>;
   goals: Goal[];
 }): string {
   const out: string[] = [
@@ -227,6 +230,30 @@ export function formatReport(r: {
       )}\ntext encoder: ${(roof.textEncoder.flopsPerQuery / 1e9).toFixed(2)} GFLOP per query at ${roof.textEncoder.meanTokens} tokens, ${(roof.textEncoder.flopsPerQueryPadded77 / 1e9).toFixed(2)} GFLOP padded to 77\n`,
     );
   } else if (s7) out.push(s7);
+
+  const s8 = skipped("8. Deploy", r.deploy);
+  if (s8 !== null && r.deploy?.status === "ok") {
+    const d = r.deploy;
+    out.push(
+      `### 8. Deploy, ${d.videos} videos (${(d.thumbnailBytes / 2 ** 20).toFixed(1)} MiB of thumbnails)\n${table(
+        ["deploy", "objects", "MiB", "s"],
+        [
+          [
+            "first, into local R2 (collect + write)",
+            String(d.objects),
+            fmt(d.bytes / 2 ** 20),
+            fmt(d.localMs / 1000),
+          ],
+          [
+            "one title changed",
+            String(d.redeploy.objects),
+            fmt(d.redeploy.bytes / 2 ** 20),
+            fmt(d.redeploy.ms / 1000),
+          ],
+        ],
+      )}\nfiles in the index and model directories (one object each before): ${d.filesBefore}; hashing and packing: ${fmt(d.collectMs / 1000)} s\n`,
+    );
+  } else if (s8) out.push(s8);
 
   out.push(
     `### Goals\n${table(
