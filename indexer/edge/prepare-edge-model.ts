@@ -28,6 +28,7 @@ import { writeModelProto } from "../onnx/write-model.ts";
 import { nodeOrt } from "../onnx-runtime.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
+import { computeLastTokenOnly, type LastTokenSummary } from "./last-token-layer.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
 import { type SpecializeSummary, specializeReshapes } from "./specialize-reshapes.ts";
 import { VERIFICATION_SENTENCES } from "./verification-sentences.ts";
@@ -48,6 +49,8 @@ export interface PrepareEdgeOptions {
   dtype?: ModelDtype;
   /** Refuse the result when the edge encoder's minimum cosine to the source is below this (default 0.99). */
   minCosine?: number;
+  /** Compute the last block for the pooled row only (default true; false to measure without it). */
+  lastToken?: boolean;
   /** Progress messages for people. */
   onProgress?: (message: string) => void;
 }
@@ -65,6 +68,8 @@ export interface PrepareEdgeResult {
   idsPath: string[];
   /** Reshape targets made constant for batch 1, and the node counts before and after. */
   reshapes: SpecializeSummary;
+  /** Whether the last block was cut to the pooled (last) row, or why not. */
+  lastToken: LastTokenSummary;
   /** Source vs edge cosines on the verification sentences. */
   verification: EdgeVerification;
 }
@@ -133,6 +138,15 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
   const sourceBytes = loaded.initializers.reduce((sum, tensor) => sum + tensor.bytes.byteLength, 0);
 
   const extracted = extractTokenEmbedding(loaded, { vocabSize: source.config.vocabSize });
+  const lastToken =
+    options.lastToken === false
+      ? { applied: false, skipped: "not asked", nodesBefore: 0, nodesAfter: 0 }
+      : computeLastTokenOnly(loaded, TEXT_EMBEDS);
+  log(
+    lastToken.applied
+      ? `last block computed for the pooled row only; nodes ${lastToken.nodesBefore} -> ${lastToken.nodesAfter}`
+      : `last block kept whole: ${lastToken.skipped}`,
+  );
   const reshapes = await specializeReshapes(loaded, [TEXT_EMBEDS], (length) =>
     probeFeeds(graph, length, extracted.width),
   );
@@ -221,6 +235,7 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
       quantized,
       idsPath: extracted.path,
       reshapes,
+      lastToken,
       verification,
     };
   }

@@ -237,6 +237,17 @@ function int64Tensor(ort: OrtNamespace, values: readonly number[]) {
   );
 }
 
+/**
+ * `ids` up to its first largest id, the end token (49407, the last id of CLIP's vocabulary) that the text tower
+ * pools at. The transformer is causal, so what follows cannot change the pooled row: cutting it is exact, and
+ * prepare-edge's graph, which computes its last block for the last row only, needs the end token last.
+ */
+export function throughEndToken(ids: readonly number[]): readonly number[] {
+  let end = 0;
+  for (let i = 1; i < ids.length; i++) if (ids[i] > ids[end]) end = i;
+  return end === ids.length - 1 ? ids : ids.slice(0, end + 1);
+}
+
 /** Builds the lookup table from bytes given up front or from the loader (called at most once). */
 async function loadTable(manifest: EdgeManifest, source: EdgeTableSource): Promise<TokenEmbeddingTable> {
   return new TokenEmbeddingTable(manifest.table, source instanceof Uint8Array ? source : await source());
@@ -284,12 +295,13 @@ export async function createEdgeTextEncoder(
   const { dimension, id } = manifest.model;
   const { contextLength } = manifest.tokenizer;
 
-  async function encodeOne(ids: readonly number[], index: number): Promise<Float32Array> {
-    if (ids.length < 2 || ids.length > contextLength)
+  async function encodeOne(given: readonly number[], index: number): Promise<Float32Array> {
+    if (given.length < 2 || given.length > contextLength)
       throw new InputError(
         "bad_tokens",
-        `token sequence ${index} has ${ids.length} ids; expected 2..${contextLength} (start and end included)`,
+        `token sequence ${index} has ${given.length} ids; expected 2..${contextLength} (start and end included)`,
       );
+    const ids = throughEndToken(given);
     const feeds: Record<string, OrtTensor> = {
       [inputs.embeds]: new ort.Tensor("float32", embeddings.gather(ids), [1, ids.length, embeddings.width]),
     };
