@@ -1,10 +1,11 @@
-// `upload`: upserts a local index directory into a Cloudflare Vectorize index over the REST API.
+// `upload`: syncs a local index directory into a Cloudflare Vectorize index over the REST API.
 import { InputError } from "../../shared/errors.ts";
 import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { DEFAULT_TIMEOUT_MS, VectorizeClient } from "../vectorize/client.ts";
 import { readVectorizeConfig } from "../vectorize/config.ts";
+import { defaultLedgerPath } from "../vectorize/ledger.ts";
 import { DEFAULT_BATCH_LIMITS } from "../vectorize/ndjson-batches.ts";
 import { VECTORIZE_LIMITS } from "../vectorize/records.ts";
 import type { RetryPolicy } from "../vectorize/retry.ts";
@@ -12,9 +13,14 @@ import { type UploadEvent, type UploadSummary, uploadIndex } from "../vectorize/
 
 const USAGE = `
 Usage: npm run cli -- upload INDEX_DIR --vectorize INDEX_NAME [--dry-run] [--json] [--batch-size N] [--timeout SEC]
+                           [--ledger FILE | --no-ledger]
 
-Upserts every vector of a local index into a Cloudflare Vectorize index (REST API v2), in NDJSON
-batches of at most 5000 vectors and 100 MB, retrying 429 / 5xx / timeouts with backoff.
+Makes a Cloudflare Vectorize index (REST API v2) hold exactly the vectors of a local index: upserts
+new and changed vectors in NDJSON batches of at most 5000 vectors and 100 MB, deletes those of
+removed videos and captions (delete_by_ids, 1000 ids a request), retrying 429 / 5xx / timeouts with
+backoff. What the remote holds is known from a ledger (vector id -> content hash) kept beside the
+index as INDEX_DIR.vectorize-INDEX_NAME.json and rewritten after every accepted batch: a rerun sends
+nothing, a failed or killed run resumes. A recreated Vectorize index (new created_on) starts afresh.
   --vectorize NAME   Vectorize index, created first with:
                      npx wrangler vectorize create NAME --dimensions=<model dimension> --metric=cosine
   --dry-run          build and count the batches, send nothing (no credentials needed)
@@ -22,9 +28,11 @@ batches of at most 5000 vectors and 100 MB, retrying 429 / 5xx / timeouts with b
   --batch-size N     vectors per request, 1..5000 (default 5000)
   --timeout SEC      give up on a request that has not answered in SEC seconds, 1..3600 (default 120);
                      it is retried like a 5xx (up to 6 attempts in all)
+  --ledger FILE      the ledger file (default INDEX_DIR.vectorize-INDEX_NAME.json beside INDEX_DIR)
+  --no-ledger        upsert every vector and delete nothing (no memory of what the remote holds)
 Credentials come only from the environment: CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (a token
 with "Vectorize Write"). Namespaces: "video" (aggregated vectors), "segment", "caption".
-Vector ids are deterministic, so running it again overwrites instead of duplicating.
+Vector ids are deterministic, so sending a vector again overwrites instead of duplicating.
 The worker also needs INDEX_DIR/manifest.json in its R2 bucket to check the model.
 `;
 
@@ -45,7 +53,14 @@ function describeIds(ids: string[]): string {
 
 function printEvent(event: UploadEvent, context: CommandContext): void {
   const { stderr } = context;
-  if (event.type === "planned") stderr.write(`${event.vectors} vectors in ${event.batches} batches\n`);
+  if (event.type === "planned")
+    stderr.write(
+      `${event.vectors} vectors to upsert in ${event.batches} batches, ${event.deletes} to delete, ${event.unchanged} unchanged\n`,
+    );
+  else if (event.type === "ledger-reset") stderr.write(`${event.reason}\n`);
+  else if (event.type === "delete-done") stderr.write(`deleted ${event.deleted}/${event.deletes} vectors\n`);
+  else if (event.type === "delete-failed")
+    stderr.write(`delete of ${event.ids} vectors failed: ${event.error}\n`);
   else if (event.type === "remote-index")
     stderr.write(`Vectorize index: ${event.dimensions} dimensions, metric ${event.metric}\n`);
   else if (event.type === "batch-done")
@@ -60,15 +75,19 @@ function printSummary(summary: UploadSummary, context: CommandContext): void {
   const kinds = Object.entries(summary.namespaces)
     .map(([namespace, count]) => `${count} ${namespace}`)
     .join(", ");
-  const sent = summary.vectors - summary.failed.reduce((n, f) => n + f.ids.length, 0);
+  const { sync } = summary;
+  const toSend = sync.added + sync.changed;
+  const failedUpserts = summary.failed
+    .filter((f) => f.kind === "upsert")
+    .reduce((n, f) => n + f.ids.length, 0);
   if (summary.dryRun) {
     stderr.write(
-      `dry run: would upsert ${summary.vectors} vectors (${kinds || "none"}) in ${summary.batches} batches, ${(summary.bytes / 1e6).toFixed(1)} MB, into "${summary.indexName}"\n`,
+      `dry run: would upsert ${toSend} of ${summary.vectors} vectors (${kinds || "none"}; ${sync.added} new, ${sync.changed} changed) in ${summary.batches} batches, ${(summary.bytes / 1e6).toFixed(1)} MB, and delete ${sync.deleted}, in "${summary.indexName}"\n`,
     );
     return;
   }
   stderr.write(
-    `upserted ${sent}/${summary.vectors} vectors (${kinds || "none"}) into "${summary.indexName}"\n`,
+    `synced "${summary.indexName}" (${summary.vectors} vectors: ${kinds || "none"}): ${toSend - failedUpserts}/${toSend} upserted (${sync.added} new, ${sync.changed} changed), ${sync.deleted} deleted, ${sync.unchanged} unchanged\n`,
   );
   if (summary.mutationIds.length > 0) stderr.write(`mutation ids: ${summary.mutationIds.join(", ")}\n`);
   for (const failure of summary.failed) {
@@ -77,7 +96,7 @@ function printSummary(summary: UploadSummary, context: CommandContext): void {
     );
   }
   if (summary.failed.length > 0)
-    stderr.write("re-run the same command to retry: upserts are idempotent, ids are deterministic\n");
+    stderr.write("re-run the same command to retry: the ledger sends only what is still missing\n");
 }
 
 /** Builds the command; `deps` lets tests inject the environment, fetch and retry timing. */
@@ -93,6 +112,8 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
         json: { type: "boolean" },
         "batch-size": { type: "string" },
         timeout: { type: "string" },
+        ledger: { type: "string" },
+        "no-ledger": { type: "boolean" },
       });
       const indexName = requireOption(values.vectorize, "--vectorize INDEX_NAME");
       if (positionals.length !== 1) {
@@ -127,9 +148,15 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
             },
           })
         : undefined;
+      if (values.ledger !== undefined && values["no-ledger"] === true)
+        throw new InputError("bad_arguments", "give --ledger FILE or --no-ledger, not both");
+      const ledgerPath =
+        values["no-ledger"] === true ? null : (values.ledger ?? defaultLedgerPath(positionals[0], indexName));
       const summary = await uploadIndex(index, {
         indexName,
         client,
+        accountId: config?.accountId,
+        ledgerPath,
         limits: { ...DEFAULT_BATCH_LIMITS, maxVectors },
         onEvent: json ? undefined : (event) => printEvent(event, context),
       });

@@ -1,4 +1,4 @@
-// Minimal Cloudflare Vectorize REST v2 client (index info, NDJSON upsert) with bounded retries on
+// Minimal Cloudflare Vectorize REST v2 client (index info, NDJSON upsert, delete_by_ids) with bounded retries on
 // 429, 5xx, timeouts and dropped connections. Messages never contain the token or account id.
 import { InputError } from "../../shared/errors.ts";
 import { redactSecrets, type VectorizeConfig } from "./config.ts";
@@ -29,6 +29,8 @@ export interface RetryEvent {
 export interface VectorizeIndexInfo {
   dimensions: number;
   metric: string;
+  /** result.created_on: tells a recreated index (same name, empty) from the one a ledger describes. */
+  createdOn: string | null;
 }
 
 /** A request that failed for good (retries exhausted or not retryable). */
@@ -91,11 +93,30 @@ export class VectorizeClient {
   /** Reads the index's dimension and metric; InputError when it does not exist or access is denied. */
   async getIndex(indexName: string): Promise<VectorizeIndexInfo> {
     const body = await this.request("index info", indexName, "", { method: "GET" });
-    const config = (body.result as { config?: { dimensions?: unknown; metric?: unknown } } | undefined)
-      ?.config;
+    const result = body.result as
+      | { config?: { dimensions?: unknown; metric?: unknown }; created_on?: unknown }
+      | undefined;
+    const config = result?.config;
     if (typeof config?.dimensions !== "number")
       throw new VectorizeRequestError("index info: response lacks result.config.dimensions", 200, 1);
-    return { dimensions: config.dimensions, metric: String(config.metric ?? "unknown") };
+    return {
+      dimensions: config.dimensions,
+      metric: String(config.metric ?? "unknown"),
+      createdOn: typeof result?.created_on === "string" ? result.created_on : null,
+    };
+  }
+
+  /** Deletes vectors by id (at most DELETE_IDS_PER_REQUEST of records.ts); returns the mutation id. */
+  async deleteByIds(indexName: string, ids: readonly string[]): Promise<string> {
+    const body = await this.request("delete", indexName, "/delete_by_ids", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new TextEncoder().encode(JSON.stringify({ ids })),
+    });
+    const mutationId = (body.result as { mutationId?: unknown } | undefined)?.mutationId;
+    if (typeof mutationId !== "string")
+      throw new VectorizeRequestError("delete: response lacks result.mutationId", 200, 1);
+    return mutationId;
   }
 
   /** Upserts an NDJSON body (one {"id","values",...} per line); returns Vectorize's mutation id. */

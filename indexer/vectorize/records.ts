@@ -8,6 +8,9 @@ import type { IndexData } from "../index-store/index-data.ts";
 /** Vectorize limits, defined once in shared/vectorize-ids.ts; re-exported for this folder's importers. */
 export { VECTORIZE_LIMITS };
 
+/** Ids per delete_by_ids request (Vectorize takes at most 1000 ids per delete). */
+export const DELETE_IDS_PER_REQUEST = 1000;
+
 export type VectorNamespace = (typeof NAMESPACES)[keyof typeof NAMESPACES];
 export type MetadataValue = string | number;
 

@@ -179,6 +179,7 @@ describe("upload to Vectorize", () => {
         ids: doomedIds,
         error: expect.stringContaining("after 4 attempts"),
         skipped: false,
+        kind: "upsert",
       },
     ]);
     expect(summary.failed[0].error).toContain("[redacted-token]");
@@ -192,9 +193,10 @@ describe("upload to Vectorize", () => {
       expect(output).not.toContain(ACCOUNT);
     }
 
+    // The rerun resumes from the ledger: only the failed batch is left to send (batch 1 of 1 now).
     const text = await runUpload(["--vectorize", "clips", "--batch-size", String(batchSize)]);
     expect(text.status).toBe(1);
-    expect(text.stderr).toContain(`failed batch ${batchOfDoomed + 1} (${batchSize} vectors)`);
+    expect(text.stderr).toContain(`failed batch 1 (${batchSize} vectors)`);
     expect(text.stderr).toContain(doomedIds.slice(0, 3).join(", "));
     expect(text.stderr).not.toContain(TOKEN);
   });
@@ -241,12 +243,15 @@ describe("upload to Vectorize", () => {
 
   it("builds the batches on --dry-run without credentials or network (through the CLI)", async () => {
     let stdout = "";
-    const status = await main(["upload", join(dir, "index"), "--vectorize", "clips", "--dry-run", "--json"], {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: () => true },
-      stdin: Readable.from([]),
-      verbose: false,
-    });
+    const status = await main(
+      ["upload", join(dir, "index"), "--vectorize", "clips", "--dry-run", "--no-ledger", "--json"],
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: () => true },
+        stdin: Readable.from([]),
+        verbose: false,
+      },
+    );
     expect(status).toBe(0);
     const summary = JSON.parse(stdout) as UploadSummary;
     expect(summary).toMatchObject({
