@@ -30,6 +30,8 @@ export interface NodeSessionOptions {
   threads?: number;
   /** Default "cpu". "cuda" needs onnxruntime-node's CUDA 12 libraries (see CUDA_INSTALL_HINT). */
   executionProvider?: ExecutionProvider;
+  /** Also write the graph as ONNX Runtime optimized it (external data keeps its location) to this path. */
+  optimizedModelPath?: string;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function createNodeSession(
     interOpNumThreads: 1,
   };
   if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
+  if (options.optimizedModelPath) sessionOptions.optimizedModelFilePath = options.optimizedModelPath;
   try {
     return typeof model === "string"
       ? await ort.InferenceSession.create(model, sessionOptions)

@@ -30,6 +30,7 @@ import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { computeLastTokenOnly, type LastTokenSummary } from "./last-token-layer.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
+import { saveOptimizedGraph } from "./save-optimized-graph.ts";
 import { type SpecializeSummary, specializeReshapes } from "./specialize-reshapes.ts";
 import { VERIFICATION_SENTENCES } from "./verification-sentences.ts";
 import { DEFAULT_MIN_COSINE, type EdgeVerification, verifyEdgeModel } from "./verify-edge-model.ts";
@@ -51,6 +52,8 @@ export interface PrepareEdgeOptions {
   minCosine?: number;
   /** Compute the last block for the pooled row only (default true; false to measure without it). */
   lastToken?: boolean;
+  /** Store the graph as ONNX Runtime optimizes it, to skip that at session creation (default true). */
+  optimizedGraph?: boolean;
   /** Progress messages for people. */
   onProgress?: (message: string) => void;
 }
@@ -190,6 +193,7 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
   async function writeAndVerify(dir: string): Promise<PrepareEdgeResult> {
     const written = writeModelProto(join(dir, EDGE_FILES.graph), loaded.model, loaded.initializers);
     const externalData = written.dataPath === null ? [] : [basename(written.dataPath)];
+    if (options.optimizedGraph !== false) await saveOptimizedGraph(join(dir, EDGE_FILES.graph));
     const table = encodeEmbeddingTable(extracted.table, extracted.rows, extracted.width, options.table);
     writeFileSync(join(dir, EDGE_FILES.table), table.bytes);
     copyFileSync(source.vocabPath, join(dir, EDGE_FILES.vocab));

@@ -166,6 +166,27 @@ describe("prepare-edge transform (tiny random text tower)", () => {
     );
   });
 
+  it("stores the graph as ONNX Runtime optimizes it, with the same outputs and the last block cut to one row", async () => {
+    const optimized = await prepareEdgeModel({ modelDir, outDir: join(outRoot, "edge-opt"), table: "int8" });
+    const plain = await prepareEdgeModel({
+      modelDir,
+      outDir: join(outRoot, "edge-plain"),
+      table: "int8",
+      optimizedGraph: false,
+      lastToken: false,
+    });
+    expect(optimized.lastToken.applied).toBe(true);
+    const ops = (dir: string) =>
+      readOnnxModel(join(outRoot, dir, "text_model.onnx")).model.graph!.node!.map((n) => n.opType);
+    // Fused by ONNX Runtime at prepare time (the session in the Worker finds nothing left to fuse).
+    expect(ops("edge-opt")).toContain("LayerNormalization");
+    expect(ops("edge-opt")).toContain("DynamicQuantizeMatMul");
+    expect(ops("edge-plain")).not.toContain("LayerNormalization");
+    expect(ops("edge-opt").length).toBeLessThan(ops("edge-plain").length / 2);
+    // Both verified against the source by prepare-edge (onnxruntime-web); same quality either way.
+    expect(optimized.verification.minCosine).toBeGreaterThan(plain.verification.minCosine - 1e-4);
+  });
+
   it("reads a source model with its weights inside the .onnx file the same way", async () => {
     const inlineDir = join(outRoot, "inline-model");
     mkdirSync(join(inlineDir, "onnx"), { recursive: true });
