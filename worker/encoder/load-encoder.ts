@@ -86,6 +86,7 @@ async function startEncoder(
 
 async function createEncoder(bucket: R2Bucket, files: Record<string, BlobRef>): Promise<QueryEncoder> {
   const started = Date.now();
+  const memory = new LoadMemoryLog();
   // Everything that can be missing is checked before ORT starts: such failures stay retryable.
   const objects = await findModelObjects(bucket, files);
   const { manifest, keys } = objects;
@@ -93,7 +94,7 @@ async function createEncoder(bucket: R2Bucket, files: Record<string, BlobRef>): 
   const tokenizer = ClipTokenizer.fromFiles(vocab, merges, {
     contextLength: manifest.tokenizer.contextLength,
   });
-  const memory = new LoadMemoryLog();
+  memory.record("tokenizer", 0);
   const { edge, fileBytes } = await startEncoder(bucket, objects, tokenizer, memory);
   return {
     id: edge.modelId,

@@ -4,12 +4,17 @@ import { wasmHeapBytes } from "../onnx/ort-web.ts";
 
 /** One checkpoint of the load, bytes. */
 export interface MemoryCheckpoint {
-  /** "read" (model files in JS, before ORT), "created" (session returned), "released" (graph bytes freed), "table". */
+  /**
+   * "tokenizer" (edge.json, vocab and merges read, tokenizer built), "read" (graph files in JS, before ORT),
+   * "created" (session returned), "released" (graph bytes freed), "table".
+   */
   name: string;
   /** ONNX Runtime's WASM linear memory (it only grows, so this is also its peak so far). */
   wasmHeapBytes: number;
   /** Model file buffers referenced by the load (graph, external data, table). */
   heldBytes: number;
+  /** Milliseconds since the load began: the steps' durations (R2 reads, session creation, table read). */
+  atMs: number;
 }
 
 /** What the load recorded: its checkpoints and the largest wasmHeapBytes + heldBytes among them. */
@@ -25,10 +30,12 @@ export interface LoadMemory {
 /** Collects checkpoints during one load. */
 export class LoadMemoryLog {
   private readonly checkpoints: MemoryCheckpoint[] = [];
+  private readonly startedMs = performance.now();
 
   /** Records the WASM heap now and `heldBytes`, the model buffers the caller still references. */
   record(name: string, heldBytes: number): void {
-    this.checkpoints.push({ name, wasmHeapBytes: wasmHeapBytes(), heldBytes });
+    const atMs = Math.round(performance.now() - this.startedMs);
+    this.checkpoints.push({ name, wasmHeapBytes: wasmHeapBytes(), heldBytes, atMs });
   }
 
   result(): LoadMemory {

@@ -16,7 +16,9 @@ import type { StoreStats } from "../stores/video-store.ts";
 const ProblemSchema = z.object({ code: z.string(), message: z.string() });
 const ModelSchema = z.object({ id: z.string(), dimension: z.number().int() });
 const LoadMemorySchema = z.object({
-  checkpoints: z.array(z.object({ name: z.string(), wasmHeapBytes: z.number(), heldBytes: z.number() })),
+  checkpoints: z.array(
+    z.object({ name: z.string(), wasmHeapBytes: z.number(), heldBytes: z.number(), atMs: z.number() }),
+  ),
   peakBytes: z.number().openapi({ description: "max over the checkpoints of WASM heap + held buffers" }),
 });
 
