@@ -46,9 +46,26 @@ export function selectExpression(indices: readonly number[]): string {
   return terms.length > 0 ? terms.join("+") : "0";
 }
 
+/**
+ * Longest frame side handed to JS, pixels. CLIP sees 224 px; a 12000x12000 frame would need 430 MB of RGB
+ * per frame in JS, so larger frames are scaled down by ffmpeg first (area filter). Frames up to this size
+ * reach the Pillow-exact preprocessing untouched.
+ */
+export const MAX_DECODE_SIDE = 4096;
+
+/** The size frames of a `width` x `height` video are delivered at: capped at MAX_DECODE_SIDE, even sides. */
+export function decodedSize(width: number, height: number): { width: number; height: number } {
+  const longest = Math.max(width, height);
+  if (longest <= MAX_DECODE_SIDE) return { width, height };
+  const even = (n: number) => Math.max(2, 2 * Math.round((n * MAX_DECODE_SIDE) / longest / 2));
+  return { width: even(width), height: even(height) };
+}
+
 /** Options of one decode run. */
 export interface DecodeRun {
   input: string;
+  /** The probe's frame size; frames larger than MAX_DECODE_SIDE are scaled to decodedSize(). */
+  size: { width: number; height: number };
   /** "pipe:1" (native) or a file path (WASM), or "-" with `format: null` to decode without output. */
   output: string;
   /** Raw format, or null to only decode (`-f null`, timestamps only). */
@@ -63,11 +80,15 @@ export interface DecodeRun {
  * `showinfo` filter before any selection so the log reports every frame's index and exact pts.
  */
 export function decodeArguments(run: DecodeRun): string[] {
-  const filters = ["showinfo"];
+  const target = decodedSize(run.size.width, run.size.height);
+  // Scaled before showinfo, so that the log reports the delivered size.
+  const scale = target.width !== run.size.width || target.height !== run.size.height;
+  const filters = scale ? [`scale=${target.width}:${target.height}:flags=area`, "showinfo"] : ["showinfo"];
   if (run.indices) filters.push(`select='${selectExpression(run.indices)}'`);
   const args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info"];
   if (run.format?.pixelFormat === "rgb24") args.push("-cpuflags", "0");
-  args.push("-i", run.input, "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filters.join(","));
+  // V: video streams that are not attached pictures (an audio file's cover art is no video).
+  args.push("-i", run.input, "-map", "0:V:0", "-an", "-sn", "-dn", "-vf", filters.join(","));
   args.push("-fps_mode", "passthrough");
   if (run.indices) args.push("-frames:v", String(run.indices.length));
   if (run.format) args.push("-f", "rawvideo", "-pix_fmt", run.format.pixelFormat, run.output);

@@ -17,8 +17,10 @@ export async function* decodeNative(
   selector: FrameSelector,
 ): AsyncGenerator<DecodedFrame> {
   const log = new FfmpegLog(probe.fps);
-  const run = startNative("ffmpeg", decodeArguments({ input: path, output: "pipe:1", format }), (text) =>
-    log.write(text),
+  const run = startNative(
+    "ffmpeg",
+    decodeArguments({ input: path, output: "pipe:1", format, size: probe }),
+    (text) => log.write(text),
   );
   // The log closes when the process is gone, so frames never reported stop the loop.
   const exited = run.exited.finally(() => log.close());

@@ -258,4 +258,54 @@ describe("bad input files", () => {
     for (const decoder of decoders)
       await expectInputError(probeVideo(audio, { decoder }), "not_a_video", /no video stream/);
   });
+
+  it.skipIf(!native)("an audio file with cover art has no video stream (not a 1-frame video)", async () => {
+    const audio = join(dir, "cover-art.m4a");
+    const made = await runNative("ffmpeg", [
+      ...[
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=1",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=blue:s=64x64:d=1",
+      ],
+      ...["-map", "0:a", "-map", "1:v", "-frames:v", "1", "-c:a", "aac", "-c:v", "mjpeg"],
+      ...["-disposition:v:0", "attached_pic", audio],
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    for (const decoder of decoders)
+      await expectInputError(probeVideo(audio, { decoder }), "not_a_video", /no video stream/);
+  });
+
+  it.skipIf(!native)(
+    "delivers frames over 4096 px scaled down to at most 4096 px (memory), others untouched",
+    async () => {
+      const wide = join(dir, "wide.mkv");
+      const made = await runNative("ffmpeg", [
+        ...["-v", "error", "-f", "lavfi", "-i", "testsrc=s=6000x1000:d=0.2:r=10"],
+        ...["-c:v", "mjpeg", "-q:v", "5", wide],
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      for (const decoder of decoders) {
+        expect((await probeVideo(wide, { decoder })).width).toBe(6000);
+        const frames: DecodedFrame[] = [];
+        for await (const frame of decodeVideoFrames(wide, { sampling: all, decoder })) frames.push(frame);
+        expect(frames.length).toBe(2);
+        for (const frame of frames) {
+          expect([decoder, frame.width, frame.height, frame.rgb.length]).toEqual([
+            decoder,
+            4096,
+            682,
+            4096 * 682 * 3,
+          ]);
+        }
+      }
+    },
+    60_000,
+  );
 });

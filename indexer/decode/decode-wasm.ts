@@ -4,7 +4,7 @@
 // decode-only pass reads every frame's timestamp. Slower than native (no SIMD, decodes twice for
 // fps/uniform, re-decodes from the start for each chunk); meant for short clips.
 import { readFile } from "node:fs/promises";
-import { decodeArguments, type RawFormat } from "./decode-args.ts";
+import { decodeArguments, decodedSize, type RawFormat } from "./decode-args.ts";
 import { checkDecodeOutcome, type DecodedFrame } from "./decoded-frame.ts";
 import { FfmpegLog } from "./ffmpeg-log.ts";
 import { type FfmpegCore, removeWasmFile, runWasm, wasmCore, wasmTempPath } from "./ffmpeg-wasm.ts";
@@ -29,8 +29,11 @@ function selectByTimestamp(
   selector: FrameSelector,
 ): number[] {
   const log = new FfmpegLog(probe.fps);
-  const { code } = runWasm(core, "ffmpeg", decodeArguments({ input, output: "-", format: null }), (line) =>
-    log.line(line),
+  const { code } = runWasm(
+    core,
+    "ffmpeg",
+    decodeArguments({ input, output: "-", format: null, size: probe }),
+    (line) => log.line(line),
   );
   log.close();
   const wanted: number[] = [];
@@ -61,7 +64,11 @@ export async function* decodeWasm(
     if (sampling.kind === "all") wanted = "all";
     else if (sampling.kind === "frames") wanted = sampling.indices;
     else wanted = selectByTimestamp(core, input, displayName, probe, selector);
-    const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / format.frameBytes(probe.width, probe.height)));
+    const delivered = decodedSize(probe.width, probe.height);
+    const perChunk = Math.max(
+      1,
+      Math.floor(CHUNK_BYTES / format.frameBytes(delivered.width, delivered.height)),
+    );
     let produced = 0;
     for (let start = 0; ; start += perChunk) {
       const indices =
@@ -70,8 +77,11 @@ export async function* decodeWasm(
           : wanted.slice(start, start + perChunk);
       if (indices.length === 0) break;
       const log = new FfmpegLog(probe.fps);
-      const { code } = runWasm(core, "ffmpeg", decodeArguments({ input, output, format, indices }), (line) =>
-        log.line(line),
+      const { code } = runWasm(
+        core,
+        "ffmpeg",
+        decodeArguments({ input, output, format, indices, size: probe }),
+        (line) => log.line(line),
       );
       log.close();
       const raw = core.FS.analyzePath(output).exists ? core.FS.readFile(output) : new Uint8Array(0);

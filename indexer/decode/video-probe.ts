@@ -31,7 +31,8 @@ export function probeArguments(inputPath: string): string[] {
     "-v",
     "error",
     "-select_streams",
-    "v:0",
+    // V: not attached pictures, so an audio file with cover art has no video stream.
+    "V:0",
     "-show_entries",
     "stream=codec_name,width,height,pix_fmt,color_space,color_range,avg_frame_rate,r_frame_rate,duration:stream_side_data=rotation:format=duration",
     "-of",
