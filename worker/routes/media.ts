@@ -27,7 +27,7 @@ export const mediaRoutes = new Hono<AppEnv>().get("/:file", async (c) => {
     etag,
   };
   const ifNoneMatch = c.req.header("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === etag))
+  if (ifNoneMatch?.split(",").some((tag) => tag.trim() === etag))
     return new Response(null, { status: 304, headers });
   // If-Range with another validator means the client's partial copy is stale: send the whole file.
   const ifRange = c.req.header("if-range");

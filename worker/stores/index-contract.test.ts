@@ -43,7 +43,9 @@ describe("loadFlatStore on the tampered-index table", () => {
     const entry = TAMPER_CASES.find((c) => c.name === "a row scaled x100");
     if (!entry) throw new Error("missing case");
     // Deployed as `deploy` would (deploy refuses such an index itself; the worker must too).
-    const id = await deploy(tamperedFiles(entry, MODEL), await fixtureFiles("model"), { indexPrefix: prefix });
+    const id = await deploy(tamperedFiles(entry, MODEL), await fixtureFiles("model"), {
+      indexPrefix: prefix,
+    });
     const app = createApp();
     const response = await app.request(
       "/api/videos/clip-0.mp4/similar",
