@@ -5,9 +5,8 @@ import {
   probeVideo,
   type VideoProbe,
 } from "../decode/decode-video.ts";
-import { resizeRgbArea } from "../decode/resize-area.ts";
 import { parseSampling } from "../decode/sampling.ts";
-import { encodeThumbnailJpeg, thumbnailSize } from "../decode/thumbnail.ts";
+import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
 import type { FrameSource, VideoInfo } from "./types.ts";
 
 export type { DecoderChoice } from "../decode/decode-video.ts";
@@ -33,14 +32,6 @@ export function createFrameSource(sampling: string, decoder: DecoderChoice): Fra
     },
     frames: (path, info) => decodeVideoFrames(path, { sampling: parsed, decoder, probe: probes.get(info) }),
     thumbnail: (frame) => encodeThumbnailJpeg(frame, THUMBNAIL_MAX_SIDE),
-    shrink(frame) {
-      const { width, height } = thumbnailSize(frame.width, frame.height, MOMENT_THUMBNAIL_MAX_SIDE);
-      return {
-        ...frame,
-        width,
-        height,
-        rgb: resizeRgbArea(frame.rgb, frame.width, frame.height, width, height),
-      };
-    },
+    momentThumbnail: (frame) => encodeThumbnailJpeg(frame, MOMENT_THUMBNAIL_MAX_SIDE),
   };
 }

@@ -101,43 +101,45 @@ describe("runIndexPipeline", () => {
   it("gives each segment and k-means centroid the preview of its nearest frame as its thumbnail", async () => {
     // Unit frame vectors at these angles (frame i at i s); windows of 4 s: [0,4) [2,6) [4,7].
     const angles = [0, 0.1, 0.2, 1.5, 1.6, 2.8, 3.0];
-    const shrunk: number[] = [];
+    const encoded: number[] = [];
     const withPreviews: FrameSource = {
       probe: async () => ({ durationSec: 7, fps: 1, width: 2, height: 1 }),
       async *frames(): AsyncGenerator<DecodedFrame> {
         for (let i = 0; i < angles.length; i++)
           yield { index: i, timestampSec: i, width: 2, height: 1, rgb: Uint8Array.from([i, 0, 0, 0, 0, 0]) };
       },
-      // The byte after the marker says which frame, the next one its width: 1 for a preview.
-      thumbnail: async (frame) => Uint8Array.from([0xff, 0xd8, frame.index, frame.width]),
-      shrink(frame) {
-        shrunk.push(frame.index);
-        return { ...frame, width: 1, rgb: frame.rgb.subarray(0, 3) };
+      // The byte after the marker says which frame, the next one which kind: 0 video, 1 moment.
+      thumbnail: async (frame) => Uint8Array.from([0xff, 0xd8, frame.index, 0]),
+      async momentThumbnail(frame) {
+        encoded.push(frame.index);
+        return Uint8Array.from([0xff, 0xd8, frame.index, 1]);
       },
     };
     const saved: VideoResult[] = [];
-    await runIndexPipeline([job("v")], {
-      source: withPreviews,
-      preprocess: (frame) => Float32Array.of(frame.rgb[0]),
-      embedder: {
-        dimension: 2,
-        embed: async (pixels, count) =>
-          Array.from({ length: count }, (_, i) =>
-            Float32Array.of(Math.cos(angles[pixels[i]]), Math.sin(angles[pixels[i]])),
-          ),
-      },
-      batchSize: 3,
-      aggregations: [parseAggregation("mean"), parseAggregation("kmeans:1")],
-      segmentSec: 4,
-      clock: new StageClock(),
-      save: async (result) => {
-        saved.push(result);
-      },
-    });
+    const run = (aggregations: string[], segmentSec: number | null) =>
+      runIndexPipeline([job("v")], {
+        source: withPreviews,
+        preprocess: (frame) => Float32Array.of(frame.rgb[0]),
+        embedder: {
+          dimension: 2,
+          embed: async (pixels, count) =>
+            Array.from({ length: count }, (_, i) =>
+              Float32Array.of(Math.cos(angles[pixels[i]]), Math.sin(angles[pixels[i]])),
+            ),
+        },
+        batchSize: 3,
+        aggregations: aggregations.map(parseAggregation),
+        segmentSec,
+        clock: new StageClock(),
+        save: async (result) => {
+          saved.push(result);
+        },
+      });
+    await run(["mean", "kmeans:1"], 4);
     const [v] = saved;
-    expect(shrunk).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(encoded).toEqual([0, 1, 2, 3, 4, 5, 6]);
     // The video's own thumbnail is still its middle frame at full size.
-    expect(v.thumbnail).toEqual(Uint8Array.from([0xff, 0xd8, 3, 2]));
+    expect(v.thumbnail).toEqual(Uint8Array.from([0xff, 0xd8, 3, 0]));
     expect(
       v.rows.map((row) => [row.aggregation, row.startSec, row.thumbnail ? Array.from(row.thumbnail) : null]),
     ).toEqual([
@@ -147,6 +149,11 @@ describe("runIndexPipeline", () => {
       [-1, 2, [0xff, 0xd8, 3, 1]],
       [-1, 4, [0xff, 0xd8, 5, 1]],
     ]);
+    // Without segments or centroids there are no moments: no frame is encoded for them.
+    encoded.length = 0;
+    await run(["mean"], null);
+    expect(encoded).toEqual([]);
+    expect(saved[1].rows.map((row) => row.thumbnail ?? null)).toEqual([null]);
   });
 
   it("aborts on an inference error instead of skipping the video", async () => {

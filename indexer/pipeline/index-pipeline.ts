@@ -64,8 +64,8 @@ type Decoded =
       job: PipelineJob;
       info: VideoInfo | null;
       thumbnail: Uint8Array | null;
-      /** Small copies of the sampled frames, in order, for moment thumbnails (empty without `shrink`). */
-      previews: DecodedFrame[];
+      /** Small JPEGs of the sampled frames in order (null where one failed); empty when none are wanted. */
+      previews: (Uint8Array | null)[];
       error: string | null;
     };
 type Prepared =
@@ -75,7 +75,7 @@ type Embedded = {
   job: PipelineJob;
   info: VideoInfo | null;
   thumbnail: Uint8Array | null;
-  previews: DecodedFrame[];
+  previews: (Uint8Array | null)[];
   error: string | null;
   vectors: Float32Array[];
   timestampsSec: number[];
@@ -112,13 +112,17 @@ export async function runIndexPipeline(
   const prepared = new BoundedQueue<Prepared>(Math.max(2, batchSize * 2));
   const embedded = new BoundedQueue<Embedded>(4);
   const outcome: PipelineOutcome = { failed: [], frames: 0 };
+  // Moment thumbnails only when there are moments: segments or k-means centroids.
+  const wantsMoments =
+    options.segmentSec !== null || options.aggregations.some((aggregation) => aggregation.kind === "kmeans");
+  const momentThumbnail = wantsMoments ? source.momentThumbnail?.bind(source) : undefined;
 
   /** Decodes one video into its own queue: frames, then one "end" item. Never throws for a bad video. */
   async function decodeVideo(job: PipelineJob, out: BoundedQueue<Decoded>): Promise<void> {
     let info: VideoInfo | null = null;
     let error: string | null = null;
     let thumbnail: Uint8Array | null = null;
-    const previews: DecodedFrame[] = [];
+    const previews: (Uint8Array | null)[] = [];
     let count = 0;
     // The sampled frame nearest the middle of the video becomes its thumbnail.
     let middle: DecodedFrame | null = null;
@@ -143,10 +147,10 @@ export async function runIndexPipeline(
           const half = info.durationSec / 2;
           if (!middle || Math.abs(next.value.timestampSec - half) < Math.abs(middle.timestampSec - half))
             middle = next.value;
-          const { shrink } = source;
-          if (shrink) {
+          if (momentThumbnail) {
+            // Encoded now (~3 KB each), not kept as pixels: an hour at fps:1 then holds ~12 MB, not ~200.
             const frame = next.value;
-            previews.push(await clock.time("decode", () => shrink(frame)));
+            previews.push(await clock.time("decode", () => momentThumbnail(frame)).catch(() => null));
           }
           await out.push({ kind: "frame", job, frame: next.value });
         }
@@ -273,29 +277,15 @@ export async function runIndexPipeline(
     embedded.close();
   }
 
-  /**
-   * The rows with their moment thumbnails: the JPEG of the preview of each moment's nearest frame (one
-   * encoding per frame however many rows share it). A failed encoding only costs that thumbnail.
-   */
-  async function withMomentThumbnails(videoRows: VideoRows, item: Embedded): Promise<VideoResult["rows"]> {
+  /** The rows with their moment thumbnails: the JPEG of each moment's nearest frame (rows may share one). */
+  function withMomentThumbnails(videoRows: VideoRows, item: Embedded): VideoResult["rows"] {
     if (item.previews.length !== item.vectors.length) return videoRows.rows;
     const frames = momentFrames(videoRows, item.vectors, item.timestampsSec, options.aggregations);
-    const jpegs = new Map<number, Promise<Uint8Array | null>>();
-    const jpegOf = (f: number) => {
-      let jpeg = jpegs.get(f);
-      if (!jpeg) {
-        jpeg = source.thumbnail(item.previews[f]).catch(() => null);
-        jpegs.set(f, jpeg);
-      }
-      return jpeg;
-    };
-    return Promise.all(
-      videoRows.rows.map(async (row, r) => {
-        const f = frames[r];
-        const thumbnail = f === null ? null : await jpegOf(f);
-        return thumbnail ? { ...row, thumbnail } : row;
-      }),
-    );
+    return videoRows.rows.map((row, r) => {
+      const f = frames[r];
+      const thumbnail = f === null ? null : item.previews[f];
+      return thumbnail ? { ...row, thumbnail } : row;
+    });
   }
 
   /**
@@ -342,7 +332,7 @@ export async function runIndexPipeline(
               height: info.height,
               frames: item.vectors.length,
               source: job.source,
-              rows: await withMomentThumbnails({ rows, vectors }, item),
+              rows: withMomentThumbnails({ rows, vectors }, item),
               vectors,
               thumbnail: item.thumbnail,
             };

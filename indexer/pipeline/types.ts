@@ -25,11 +25,10 @@ export interface FrameSource {
   /** JPEG of a decoded frame (the video's middle one). A failure only costs the thumbnail. */
   thumbnail(frame: DecodedFrame): Promise<Uint8Array>;
   /**
-   * A small copy of a sampled frame, kept until the video's vectors exist so that each moment (segment,
-   * k-means centroid) gets the frame nearest its vector as its thumbnail (through `thumbnail`). Absent: no
-   * moment thumbnails.
+   * A small JPEG of a sampled frame, kept until the video's vectors exist so that each moment (segment,
+   * k-means centroid) gets the frame nearest its vector as its thumbnail. Absent: no moment thumbnails.
    */
-  shrink?(frame: DecodedFrame): DecodedFrame;
+  momentThumbnail?(frame: DecodedFrame): Promise<Uint8Array>;
 }
 
 /** Turns a frame into the model input: Float32Array [3, size, size]. */
