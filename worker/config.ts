@@ -1,4 +1,5 @@
 // Reads and checks the worker's vars (wrangler.toml [vars]) into a typed config with defaults, once per env.
+import { keyPrefix } from "../shared/deployment/deployment-format.ts";
 import { ApiError } from "./http/api-error.ts";
 
 /** Environment of the worker: generated binding types plus the optional Vectorize binding. */
@@ -26,11 +27,6 @@ export interface WorkerConfig {
   corsOrigin: string;
   /** Seconds an isolate keeps its reading of the deployment pointer before reading it again. */
   deploymentCheckSec: number;
-}
-
-function withSlash(prefix: string | undefined, fallback: string): string {
-  const value = prefix ?? fallback;
-  return value === "" || value.endsWith("/") ? value : `${value}/`;
 }
 
 /** One of `allowed` (case-insensitive), `fallback` when unset; anything else is a config error. */
@@ -77,8 +73,8 @@ export function readConfig(env: WorkerEnv): WorkerConfig {
   let config = configs.get(env);
   if (!config) {
     config = {
-      modelPrefix: withSlash(env.MODEL_PREFIX, "model/"),
-      indexPrefix: withSlash(env.INDEX_PREFIX, "index/"),
+      modelPrefix: keyPrefix(env.MODEL_PREFIX, "model/"),
+      indexPrefix: keyPrefix(env.INDEX_PREFIX, "index/"),
       store: oneOf("STORE", env.STORE, ["flat", "vectorize"], "flat"),
       rateLimit: oneOf("RATE_LIMIT", env.RATE_LIMIT, ["on", "off"], "on") === "on",
       corsOrigin: env.CORS_ORIGIN || "*",

@@ -1,6 +1,7 @@
 // Where the deployed worker reads its files: the R2 bucket bound as MODEL_BUCKET and the key prefixes
 // MODEL_PREFIX / INDEX_PREFIX, read from wrangler.toml with wrangler's own config reader.
 import { experimental_readRawConfig } from "wrangler";
+import { keyPrefix } from "../../shared/deployment/deployment-format.ts";
 import { InputError } from "../../shared/errors.ts";
 
 /** The bucket and prefixes the worker reads (defaults as in worker: "model/", "index/"). */
@@ -33,9 +34,14 @@ export function readWorkerStorage(configPath: string): WorkerStorage {
     string,
     unknown
   >;
-  const text = (name: string, fallback: string) => {
+  // The worker's own rule (worker/config.ts): a prefix without its "/" still names "<prefix>/..." keys.
+  const prefix = (name: string, fallback: string) => {
     const value = vars[name];
-    return typeof value === "string" ? value : fallback;
+    return keyPrefix(typeof value === "string" ? value : undefined, fallback);
   };
-  return { bucket, modelPrefix: text("MODEL_PREFIX", "model/"), indexPrefix: text("INDEX_PREFIX", "index/") };
+  return {
+    bucket,
+    modelPrefix: prefix("MODEL_PREFIX", "model/"),
+    indexPrefix: prefix("INDEX_PREFIX", "index/"),
+  };
 }

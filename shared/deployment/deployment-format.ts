@@ -56,6 +56,15 @@ export interface DeploymentPointer {
 /** Deployment ids: 16 lowercase hex digits (also what routes accept in URLs). */
 export const DEPLOYMENT_ID = /^[0-9a-f]{16}$/;
 
+/**
+ * A key prefix as the worker and deploy both use it (MODEL_PREFIX / INDEX_PREFIX): `fallback` when unset,
+ * "/" appended unless empty or already there, so "index" and "index/" name the same keys.
+ */
+export function keyPrefix(value: string | undefined, fallback: string): string {
+  const prefix = value ?? fallback;
+  return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+}
+
 /** Key of the pointer object. */
 export function pointerKey(indexPrefix: string): string {
   return `${indexPrefix}current.json`;
