@@ -337,7 +337,12 @@ describe.skipIf(!hasSharedData)("upstream-made CLIP exports (../shared/models)",
     expect(code, stderr).toBe(0);
     const lines = stdout.trim().split("\n");
     expect(lines.at(-1)).toBe("npx wrangler deploy");
-    expect(lines.filter((line) => line.includes("/model/edge.json"))).toHaveLength(1);
-    expect(lines.filter((line) => line.includes("/index/vectors.npy"))).toHaveLength(1);
+    // One object per file, named by its content: `put BUCKET/model/blobs/<sha256> BYTES model edge.json`.
+    expect(
+      lines.filter((line) => /\/model\/blobs\/[0-9a-f]{64} \d+ model edge\.json$/.test(line)),
+    ).toHaveLength(1);
+    expect(
+      lines.filter((line) => /\/index\/blobs\/[0-9a-f]{64} \d+ index vectors\.npy$/.test(line)),
+    ).toHaveLength(1);
   });
 });
