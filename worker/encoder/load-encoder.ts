@@ -6,18 +6,31 @@ import { modelVersion } from "../../shared/deployment/deployment-source.ts";
 import { createEdgeTextEncoder, type EdgeTextEncoder } from "../../shared/model/edge-text-encoder.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { ApiError } from "../http/api-error.ts";
+import { InFlight } from "../in-flight.ts";
 import { withOrt } from "../onnx/ort-web.ts";
 import { LoadMemoryLog } from "./load-memory.ts";
 import { findModelObjects, type ModelObjects, readBytes, readText } from "./model-files.ts";
 import type { QueryEncoder } from "./query-encoder.ts";
 
 /** The isolate's encoder: one at a time, for the model files of one deployment (modelVersion). */
-let loading: { version: string; encoder: Promise<QueryEncoder> } | undefined;
+let loading: { version: string; encoder: Promise<QueryEncoder>; inFlight: InFlight } | undefined;
 let loaded: QueryEncoder | undefined;
 
 /** The encoder if it has been created in this isolate (for /api/health), without loading it. */
 export function loadedEncoder(): QueryEncoder | undefined {
   return loaded;
+}
+
+/**
+ * The model id and dimension of `deployment`'s encoder: the loaded encoder's when it is made of this
+ * deployment's model files (no I/O: /api/health is polled), else edge.json's (a few small R2 reads, no ORT).
+ */
+export async function deployedModel(
+  bucket: R2Bucket,
+  deployment: DeploymentRecord,
+): Promise<{ id: string; dimension: number }> {
+  if (loaded && loading?.version === modelVersion(deployment)) return loaded;
+  return (await findModelObjects(bucket, deployment.model)).manifest.model;
 }
 
 /** Frees a buffer's memory now by transferring it away (ES2024 ArrayBuffer.prototype.transfer). */
@@ -114,33 +127,9 @@ async function createEncoder(bucket: R2Bucket, files: Record<string, BlobRef>): 
   };
 }
 
-/** `encoder` counting its encodes in flight, so that retiring it waits for them before releasing ORT. */
-function retirable(encoder: QueryEncoder): QueryEncoder & { retire(): void } {
-  let active = 0;
-  let retired = false;
-  let released = false;
-  const releaseIfIdle = () => {
-    if (!retired || active > 0 || released) return;
-    released = true;
-    encoder.release().catch(() => undefined);
-  };
-  return {
-    ...encoder,
-    async encode(text) {
-      active++;
-      try {
-        return await encoder.encode(text);
-      } finally {
-        active--;
-        releaseIfIdle();
-      }
-    },
-    release: () => encoder.release(),
-    retire() {
-      retired = true;
-      releaseIfIdle();
-    },
-  };
+/** `encoder` with its encodes counted on `inFlight` (retiring it then waits for them). */
+function counted(encoder: QueryEncoder, inFlight: InFlight): QueryEncoder {
+  return { ...encoder, encode: (text) => inFlight.track(() => encoder.encode(text)) };
 }
 
 /**
@@ -158,21 +147,17 @@ export function getEncoder(
   if (loading?.version !== version) {
     // A deployment with other model files: the old encoder is released once its encodes in flight end
     // (two B/32 sessions would not fit in the isolate's 128 MB).
-    const previous = loading;
-    if (previous) {
-      loaded = undefined;
-      previous.encoder.then(
-        (encoder) => (encoder as ReturnType<typeof retirable>).retire(),
-        () => undefined,
-      );
-    }
+    loading?.inFlight.retire();
+    loaded = undefined;
+    const created = createEncoder(bucket, deployment.model);
     const entry = {
       version,
-      encoder: createEncoder(bucket, deployment.model).then(
+      // Released through the promise: retired before the load ends, it is freed as soon as it exists.
+      inFlight: new InFlight(() => created.then((encoder) => encoder.release())),
+      encoder: created.then(
         (encoder) => {
-          const wrapped = retirable(encoder);
+          const wrapped = counted(encoder, entry.inFlight);
           if (loading === entry) loaded = wrapped;
-          else wrapped.retire();
           return wrapped;
         },
         (error: unknown) => {

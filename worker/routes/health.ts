@@ -5,8 +5,7 @@ import type { Context } from "hono";
 import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { type AppEnv, keepAlive, readConfig, type WorkerConfig } from "../config.ts";
-import { getEncoder, loadedEncoder } from "../encoder/load-encoder.ts";
-import { findModelObjects } from "../encoder/model-files.ts";
+import { deployedModel, getEncoder, loadedEncoder } from "../encoder/load-encoder.ts";
 import { ErrorSchema, ExampleQueriesSchema, errorResponse } from "../http/api-schemas.ts";
 import { wasmHeapBytes } from "../onnx/ort-web.ts";
 import { getStore } from "../stores/get-store.ts";
@@ -110,8 +109,7 @@ async function check(c: Context<AppEnv>, config: WorkerConfig, problems: HealthR
     problems.push(problemOf(error));
   }
   try {
-    // The prepared model's edge.json (a few small reads, no ONNX Runtime).
-    const model = (await findModelObjects(c.env.MODEL_BUCKET, deployment.model)).manifest.model;
+    const model = await deployedModel(c.env.MODEL_BUCKET, deployment);
     if (index) assertSameModel(index.model, model);
   } catch (error) {
     problems.push(problemOf(error));

@@ -5,6 +5,7 @@ import type { DeploymentRecord } from "../../shared/deployment/deployment-format
 import { deploymentIndexSource } from "../../shared/deployment/deployment-source.ts";
 import type { WorkerConfig, WorkerEnv } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
+import { InFlight } from "../in-flight.ts";
 import { r2BlobReader } from "./live-deployment.ts";
 import { loadFlatStore } from "./load-flat-index.ts";
 import { VectorizeStore } from "./vectorize-store.ts";
@@ -18,35 +19,18 @@ const MAX_STORES = 1;
 
 interface Entry {
   store: Promise<VideoStore>;
-  active: number;
-  retired: boolean;
-  released: boolean;
+  inFlight: InFlight;
 }
 
 const stores = new Map<string, Entry>();
 
-function releaseIfIdle(entry: Entry): void {
-  if (!entry.retired || entry.active > 0 || entry.released) return;
-  entry.released = true;
-  entry.store.then((store) => store.release()).catch(() => undefined);
-}
-
-/** `store` with its calls counted on `entry`, so that releasing waits for the ones in flight. */
-function counted(store: VideoStore, entry: Entry): VideoStore {
-  const track = async <T>(call: () => Promise<T>): Promise<T> => {
-    entry.active++;
-    try {
-      return await call();
-    } finally {
-      entry.active--;
-      releaseIfIdle(entry);
-    }
-  };
+/** `store` with its searches counted on `inFlight`, so that releasing waits for the ones in flight. */
+function counted(store: VideoStore, inFlight: InFlight): VideoStore {
   return {
     stats: () => store.stats(),
-    searchVideos: (query, k, filter) => track(() => store.searchVideos(query, k, filter)),
-    captionsFor: (videoId, k) => track(() => store.captionsFor(videoId, k)),
-    similarTo: (videoId, k) => track(() => store.similarTo(videoId, k)),
+    searchVideos: (query, k, filter) => inFlight.track(() => store.searchVideos(query, k, filter)),
+    captionsFor: (videoId, k) => inFlight.track(() => store.captionsFor(videoId, k)),
+    similarTo: (videoId, k) => inFlight.track(() => store.similarTo(videoId, k)),
     release: () => store.release(),
   };
 }
@@ -77,29 +61,25 @@ export async function getStore(
   deployment: DeploymentRecord,
   keepAlive: (promise: Promise<unknown>) => void,
 ): Promise<VideoStore> {
-  let entry = stores.get(deployment.id);
+  // The same content deployed under two prefixes (tests do) is two sets of objects: key by both.
+  const key = `${config.store}:${config.indexPrefix}${deployment.id}`;
+  let entry = stores.get(key);
   if (!entry) {
-    const created: Entry = {
-      store: open(env, config, deployment),
-      active: 0,
-      retired: false,
-      released: false,
-    };
+    const store = open(env, config, deployment);
+    const created: Entry = { store, inFlight: new InFlight(() => store.then((opened) => opened.release())) };
     entry = created;
-    stores.set(deployment.id, created);
+    stores.set(key, created);
     keepAlive(
-      created.store.catch(() => {
-        if (stores.get(deployment.id) === created) stores.delete(deployment.id);
+      store.catch(() => {
+        if (stores.get(key) === created) stores.delete(key);
       }),
     );
     // Oldest first in the map: retire what exceeds the limit.
     for (const [id, old] of stores) {
       if (stores.size <= MAX_STORES) break;
       stores.delete(id);
-      old.retired = true;
-      releaseIfIdle(old);
+      old.inFlight.retire();
     }
   }
-  const current = entry;
-  return counted(await current.store, current);
+  return counted(await entry.store, entry.inFlight);
 }
