@@ -7,10 +7,10 @@ import { readThumbnail, readThumbnailTable } from "../../shared/deployment/deplo
 import { type AppEnv, readConfig } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
 import { deploymentById, r2BlobReader } from "../stores/live-deployment.ts";
+import { RecentPromises } from "../stores/recent-promises.ts";
 
-/** Thumbnail tables kept per isolate (by deployment id); each is a few hundred KB for 10k videos. */
-const MAX_TABLES = 2;
-const tables = new Map<string, Promise<ThumbnailTable | null>>();
+/** Thumbnail tables kept per isolate, by their blob key; each is a few hundred KB for 10k videos. */
+const tables = new RecentPromises<ThumbnailTable | null>(2);
 
 function unknown(name: string): ApiError {
   return new ApiError(404, "unknown_thumbnail", `no thumbnail named ${JSON.stringify(name.slice(0, 200))}`);
@@ -24,14 +24,10 @@ export const thumbnailRoutes = new Hono<AppEnv>().get("/:deployment/:name{.+}", 
   const record = await deploymentById(bucket, readConfig(c.env), id);
   if (!record) throw unknown(`${id}/${name}`);
   const reader = r2BlobReader(bucket);
-  let table = tables.get(id);
-  if (!table) {
-    table = readThumbnailTable(record, reader);
-    tables.set(id, table);
-    table.catch(() => tables.delete(id));
-    while (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
-  }
-  const bytes = await readThumbnail(record, await table, reader, `thumbnails/${name}`);
+  const table = record.thumbnails
+    ? await tables.get(record.thumbnails.table.key, () => readThumbnailTable(record, reader))
+    : null;
+  const bytes = await readThumbnail(record, table, reader, `thumbnails/${name}`);
   if (!bytes) throw unknown(name);
   return new Response(bytes, {
     headers: {

@@ -14,14 +14,15 @@ import type { BlobReader } from "../../shared/deployment/deployment-source.ts";
 import type { WorkerConfig } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
 import { isStorableKey } from "./r2-index-source.ts";
+import { RecentPromises } from "./recent-promises.ts";
 
 /** Records kept per isolate: the live one and a few that pages may still link to (thumbnails). */
 const MAX_RECORDS = 4;
 
 /** Per index prefix (one in production; tests use several), the last pointer reading. */
 const pointers = new Map<string, { checkedAtMs: number; id: Promise<string> }>();
-/** By record key (prefix + id). */
-const records = new Map<string, Promise<DeploymentRecord | null>>();
+/** By record key (prefix + id); an absent record is retried (a deploy in progress may write it next). */
+const records = new RecentPromises<DeploymentRecord | null>(MAX_RECORDS);
 
 /** Reads objects (and byte ranges) of `bucket`: the deployment reader of shared/deployment. */
 export function r2BlobReader(bucket: R2Bucket): BlobReader {
@@ -63,25 +64,10 @@ export function deploymentById(
 ): Promise<DeploymentRecord | null> {
   if (!DEPLOYMENT_ID.test(id)) return Promise.resolve(null);
   const key = deploymentKey(config.indexPrefix, id);
-  let record = records.get(key);
-  if (!record) {
-    const read = readJson(bucket, key).then((json) =>
-      json === null ? null : parseDeploymentRecord(json, `deployment ${id}`),
-    );
-    record = read;
-    records.set(key, read);
-    // Failures and absences are not cached: a deploy in progress may write the record next.
-    read.then(
-      (value) => value === null && records.get(key) === read && records.delete(key),
-      () => records.get(key) === read && records.delete(key),
-    );
-    while (records.size > MAX_RECORDS) records.delete(records.keys().next().value as string);
-  } else {
-    // Most recently used last.
-    records.delete(key);
-    records.set(key, record);
-  }
-  return record;
+  return records.get(key, async () => {
+    const json = await readJson(bucket, key);
+    return json === null ? null : parseDeploymentRecord(json, `deployment ${id}`);
+  });
 }
 
 /**
