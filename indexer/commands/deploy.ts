@@ -11,7 +11,7 @@ import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { collectDeployment } from "../deploy/collect-deployment.ts";
-import { DEFAULT_GRACE_HOURS, runDeploy } from "../deploy/run-deploy.ts";
+import { DEFAULT_GRACE_HOURS, mebibytes, runDeploy } from "../deploy/run-deploy.ts";
 import { runWrangler, wranglerFailure } from "../deploy/run-wrangler.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
 import { WranglerStore } from "../deploy/wrangler-store.ts";
@@ -62,10 +62,6 @@ function modelIdentity(dir: string): { id: string; dimension: number } {
   if (existsSync(join(dir, EDGE_FILES.manifest))) return readEdgeManifest(dir).model;
   const model = resolveModelDir(dir, { towers: ["text"] });
   return { id: model.id, dimension: model.config.projectionDim };
-}
-
-function mebibytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
 }
 
 export const command: Command = {

@@ -63,7 +63,8 @@ async function readState(
   };
 }
 
-function mebibytes(bytes: number): string {
+/** Bytes as MiB for messages (two decimals under 1 MiB). */
+export function mebibytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
 }
 
@@ -80,6 +81,24 @@ async function verify(store: ObjectStore, keys: { key: string; bytes: number }[]
   }
 }
 
+type PutStep = Extract<DeployStep<string>, { kind: "put" }>;
+
+/** A put of one of the caller's files (a blob), as opposed to a record the plan wrote. */
+function isBlobPut(step: DeployStep<string>): step is PutStep & { body: { source: string } } {
+  return step.kind === "put" && "source" in step.body;
+}
+
+/** The steps in order, each run of consecutive blob puts as one array (they may run in parallel). */
+function groupBlobPuts(steps: DeployStep<string>[]): (DeployStep<string> | PutStep[])[] {
+  const groups: (DeployStep<string> | PutStep[])[] = [];
+  for (const step of steps) {
+    const last = groups.at(-1);
+    if (isBlobPut(step) && Array.isArray(last)) last.push(step);
+    else groups.push(isBlobPut(step) ? [step] : step);
+  }
+  return groups;
+}
+
 /** Deploys `input` to `store`: after it returns, the pointer names the new deployment. */
 export async function runDeploy(
   store: ObjectStore,
@@ -94,7 +113,7 @@ export async function runDeploy(
     graceMs: options.graceMs,
   });
   const { log } = options;
-  const blobPuts = plan.steps.filter((step) => step.kind === "put" && "source" in step.body).length;
+  const blobPuts = plan.steps.filter(isBlobPut).length;
   if (plan.alreadyLive)
     log(`deployment ${plan.record.id} is already live in ${store.label}: nothing to upload`);
   else
@@ -105,7 +124,7 @@ export async function runDeploy(
   let bytes = 0;
   let deleted = 0;
   let blobsDone = 0;
-  const put = async (step: Extract<DeployStep<string>, { kind: "put" }>) => {
+  const put = async (step: PutStep) => {
     const body = "source" in step.body ? { path: step.body.source } : { data: step.body.data };
     await store.put(step.key, body, step.contentType);
     puts++;
@@ -115,37 +134,23 @@ export async function runDeploy(
       log(`[${blobsDone}/${blobPuts}] ${step.what} (${mebibytes(step.bytes)})`);
     } else log(`${step.what}`);
   };
-  const steps = plan.steps;
-  for (let i = 0; i < steps.length; ) {
-    const step = steps[i];
-    if (step.kind === "put" && "source" in step.body) {
+  for (const group of groupBlobPuts(plan.steps)) {
+    if (Array.isArray(group)) {
       // A run of blob puts: in parallel, all finished before the next record is written.
-      let end = i;
-      while (
-        end < steps.length &&
-        steps[end].kind === "put" &&
-        "source" in (steps[end] as { body: object }).body
-      )
-        end++;
-      const batch = steps.slice(i, end) as Extract<DeployStep<string>, { kind: "put" }>[];
       let next = 0;
       const worker = async () => {
-        while (next < batch.length) await put(batch[next++]);
+        while (next < group.length) await put(group[next++]);
       };
-      await Promise.all(Array.from({ length: Math.min(store.concurrency, batch.length) }, worker));
-      i = end;
-      continue;
-    }
-    if (step.kind === "put") await put(step);
-    else if (step.kind === "verify") {
-      await verify(store, step.keys);
-      log(`verified ${step.keys.length} objects`);
+      await Promise.all(Array.from({ length: Math.min(store.concurrency, group.length) }, worker));
+    } else if (group.kind === "put") await put(group);
+    else if (group.kind === "verify") {
+      await verify(store, group.keys);
+      log(`verified ${group.keys.length} objects`);
     } else {
-      await store.delete(step.keys);
-      deleted += step.keys.length;
-      log(`deleted ${step.keys.length} objects of ${step.what}`);
+      await store.delete(group.keys);
+      deleted += group.keys.length;
+      log(`deleted ${group.keys.length} objects of ${group.what}`);
     }
-    i++;
   }
   return {
     record: plan.record,
