@@ -6,22 +6,13 @@ import { createReadStream, existsSync, mkdtempSync, readdirSync, statSync, write
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, relative, resolve, sep } from "node:path";
+import { MEDIA_TYPES } from "../../shared/deployment/deployment-format.ts";
 import type { DeploymentInput, PlannedFile } from "../../shared/deployment/plan-deployment.ts";
 import { packThumbnails } from "../../shared/deployment/thumbnail-pack.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
 import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { directorySource, readIndex } from "../index-store/reader.ts";
-
-/** Browsers play these; other containers are stored with a generic type (downloadable, maybe not playable). */
-const MEDIA_TYPES: Record<string, string> = {
-  ".mp4": "video/mp4",
-  ".m4v": "video/mp4",
-  ".mov": "video/quicktime",
-  ".webm": "video/webm",
-  ".ogv": "video/ogg",
-  ".mkv": "video/x-matroska",
-};
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash("sha256");

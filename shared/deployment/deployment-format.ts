@@ -85,6 +85,19 @@ export function blobKey(prefix: string, sha256: string): string {
   return `${prefix}blobs/${sha256}`;
 }
 
+/**
+ * Content types of deployed videos by file extension (browsers play the first ones); any other extension is
+ * stored as application/octet-stream (downloadable, maybe not playable).
+ */
+export const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  ".mp4": "video/mp4",
+  ".m4v": "video/mp4",
+  ".mov": "video/quicktime",
+  ".webm": "video/webm",
+  ".ogv": "video/ogg",
+  ".mkv": "video/x-matroska",
+};
+
 /** Prefix of media objects; the media route serves `${mediaPrefix}${name}` only. */
 export function mediaPrefix(indexPrefix: string): string {
   return `${indexPrefix}media/`;

@@ -1,5 +1,6 @@
 // GET /api/openapi.json: the OpenAPI 3.1 document, generated from the routes' own schemas (@hono/zod-openapi).
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { MEDIA_TYPES } from "../../shared/deployment/deployment-format.ts";
 import type { AppEnv } from "../config.ts";
 import { commonErrors, errorResponse } from "../http/api-schemas.ts";
 
@@ -38,7 +39,7 @@ function describeFileRoutes(app: OpenAPIHono<AppEnv>): void {
       ...commonErrors,
     },
   });
-  const mediaTypes = ["video/mp4", "video/webm", "video/quicktime", "application/octet-stream"];
+  const mediaTypes = [...new Set(Object.values(MEDIA_TYPES)), "application/octet-stream"];
   const media = Object.fromEntries(mediaTypes.map((type) => [type, { schema: binary }]));
   app.openAPIRegistry.registerPath({
     method: "get",
