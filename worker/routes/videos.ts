@@ -1,5 +1,7 @@
 // Video-to-text and video-to-video: GET /api/videos/{videoId}/captions?k=5 and /api/videos/{videoId}/similar?k=10.
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { type AppEnv, keepAlive, readConfig } from "../config.ts";
 import { ApiError } from "../http/api-error.ts";
 import {
@@ -72,13 +74,18 @@ const similarRoute = createRoute({
   },
 });
 
+/** The request's live deployment and its store (these routes need no encoder). */
+async function liveStore(c: Context<AppEnv>) {
+  const config = readConfig(c.env);
+  const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
+  return { deployment, store: await getStore(c.env, config, deployment, keepAlive(c)) };
+}
+
 export const videoRoutes = new OpenAPIHono<AppEnv>()
   .openapi(captionsRoute, async (c) => {
     const { videoId } = c.req.valid("param");
     const { k, offset } = c.req.valid("query");
-    const config = readConfig(c.env);
-    const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
-    const store = await getStore(c.env, config, deployment, keepAlive(c));
+    const { store } = await liveStore(c);
     const captions = await store.captionsFor(videoId, rankWindow(offset, k, store.stats().kind));
     if (!captions) throw unknownVideo(videoId);
     return c.json({ videoId, captions: pageOf(captions, offset) }, 200);
@@ -86,9 +93,7 @@ export const videoRoutes = new OpenAPIHono<AppEnv>()
   .openapi(similarRoute, async (c) => {
     const { videoId } = c.req.valid("param");
     const { k, offset } = c.req.valid("query");
-    const config = readConfig(c.env);
-    const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
-    const store = await getStore(c.env, config, deployment, keepAlive(c));
+    const { deployment, store } = await liveStore(c);
     const results = await store.similarTo(videoId, rankWindow(offset, k, store.stats().kind));
     if (!results) throw unknownVideo(videoId);
     return c.json({ videoId, results: pageOfHits(results, offset, deployment) }, 200);
