@@ -29,7 +29,7 @@ const MAX_VERBATIM_BYTES = 48;
 
 /**
  * Key of a video in vector ids: the video id itself when short and free of "#" and "@", else
- * "sha1:" + hex SHA-1 of the id. Video vectors: key (first) and key#n; segments: key@n; captions: caption:n.
+ * "sha1:" + hex SHA-1 of the id. Video vectors: key (first) and key#n; segments: key@n; captions: caption:key@n.
  */
 export async function videoKey(videoId: string): Promise<string> {
   const bytes = new TextEncoder().encode(videoId);

@@ -5,7 +5,7 @@ import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption 
 import type { Command, CommandContext } from "../command.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
-import { parseShard } from "../library/shard.ts";
+import { resolveShard } from "../library/shard.ts";
 import { listSome } from "../library/video-id.ts";
 import { parseModelDtype } from "../model-dir.ts";
 import { parseExecutionProvider } from "../onnx-runtime.ts";
@@ -43,6 +43,9 @@ Options:
                          Transformers.js names them (text_model_fp16.onnx ...; default fp32)
   --vector-dtype T       storage type of the index's vectors: float32 | float16 (default float32)
   --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
+  --shard auto --shards N  the shard of an array job's task: JOB_COMPLETION_INDEX (Kubernetes Indexed
+                         Job), SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN) or
+                         AWS_BATCH_JOB_ARRAY_INDEX; task k (0-based) is shard k+1 of N
   --prune                let a sync remove more than half of the index (refused otherwise)
   --allow-unmatched      leave out caption and manifest rows naming no video (refused otherwise)
   --json                 print a JSON summary on stdout
@@ -97,6 +100,7 @@ export const command: Command = {
       dtype: { type: "string" },
       "vector-dtype": { type: "string", default: "float32" },
       shard: { type: "string" },
+      shards: { type: "string" },
       prune: { type: "boolean", default: false },
       "allow-unmatched": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -123,6 +127,11 @@ export const command: Command = {
     const threads =
       values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
 
+    // The one place `index` reads the environment: an array job's task index (library/shard.ts).
+    const { shard, source: shardSource } = resolveShard(values.shard, values.shards, process.env);
+    if (shard !== null && shardSource !== null)
+      context.stderr.write(`shard ${shard.index}/${shard.count} (from ${shardSource})\n`);
+
     let progress: ProgressReporter | null = null;
     const summary = await indexLibrary({
       videos: positionals[0],
@@ -138,7 +147,7 @@ export const command: Command = {
       decoder,
       dtype,
       modelDtype,
-      shard: values.shard === undefined ? null : parseShard(values.shard),
+      shard,
       prune: values.prune,
       allowUnmatched: values["allow-unmatched"],
       onPlan(plan) {

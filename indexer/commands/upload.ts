@@ -2,7 +2,9 @@
 import { InputError } from "../../shared/errors.ts";
 import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command, CommandContext } from "../command.ts";
+import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { readIndex } from "../index-store/reader.ts";
+import { shardLabel } from "../index-store/sync-record.ts";
 import { DEFAULT_TIMEOUT_MS, VectorizeClient } from "../vectorize/client.ts";
 import { readVectorizeConfig } from "../vectorize/config.ts";
 import { defaultLedgerPath } from "../vectorize/ledger.ts";
@@ -21,6 +23,9 @@ removed videos and captions (delete_by_ids, 1000 ids a request), retrying 429 / 
 backoff. What the remote holds is known from a ledger (vector id -> content hash) kept beside the
 index as INDEX_DIR.vectorize-INDEX_NAME.json and rewritten after every accepted batch: a rerun sends
 nothing, a failed or killed run resumes. A recreated Vectorize index (new created_on) starts afresh.
+Shards (index --shard) upload into one Vectorize index side by side, each with its own ledger (the
+default): vector ids are the videos', so a shard only ever upserts and deletes its own; a ledger
+of another shard (or of the whole library) is refused.
   --vectorize NAME   Vectorize index, created first with:
                      npx wrangler vectorize create NAME --dimensions=<model dimension> --metric=cosine
   --dry-run          build and count the batches, send nothing (no credentials needed)
@@ -135,6 +140,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
       // Credentials first: a missing token should not wait for a large index to load.
       const config = dryRun ? undefined : readVectorizeConfig(deps.env);
       const index = await readIndex(positionals[0]);
+      const shard = shardLabel(await readSyncRecord(positionals[0]));
       const client = config
         ? new VectorizeClient(config, {
             fetch: deps.fetch,
@@ -157,6 +163,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
         client,
         accountId: config?.accountId,
         ledgerPath,
+        shard,
         limits: { ...DEFAULT_BATCH_LIMITS, maxVectors },
         onEvent: json ? undefined : (event) => printEvent(event, context),
       });

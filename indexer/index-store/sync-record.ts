@@ -41,13 +41,30 @@ export interface SyncRecord {
   format: typeof SYNC_FORMAT;
   version: number;
   settings: SyncSettings;
+  /**
+   * The shard of the library this index holds (index --shard, 1-based index of count); absent for a
+   * whole library. `upload` keeps one Vectorize ledger per shard by it.
+   */
+  shard?: { index: number; count: number };
   /** Sorted by id, as videos.json. */
   videos: SyncVideo[];
 }
 
-/** A record for `videos` (sorted by id by the caller). */
-export function makeSyncRecord(settings: SyncSettings, videos: SyncVideo[]): SyncRecord {
-  return { format: SYNC_FORMAT, version: SYNC_VERSION, settings, videos };
+/** A record for `videos` (sorted by id by the caller), of shard `shard` of the library or of all of it. */
+export function makeSyncRecord(
+  settings: SyncSettings,
+  videos: SyncVideo[],
+  shard: { index: number; count: number } | null = null,
+): SyncRecord {
+  const record: SyncRecord = { format: SYNC_FORMAT, version: SYNC_VERSION, settings, videos };
+  // Only shards say so: a whole library's sync.json keeps the bytes it had before shards were recorded.
+  if (shard !== null) record.shard = { index: shard.index, count: shard.count };
+  return record;
+}
+
+/** "i/n" for a shard's record, null for a whole library's (or no record). */
+export function shardLabel(record: SyncRecord | null): string | null {
+  return record?.shard ? `${record.shard.index}/${record.shard.count}` : null;
 }
 
 /** The bytes written to sync.json (stable: same record, same bytes). */

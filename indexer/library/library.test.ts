@@ -3,11 +3,12 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../shared/errors.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
 import { readCaptionsFile } from "../captions-file.ts";
 import { discoverVideos } from "./discover.ts";
 import { applyManifest, parseManifest } from "./manifest-file.ts";
-import { inShard, parseShard, shardOf } from "./shard.ts";
+import { inShard, parseShard, resolveShard, shardOf } from "./shard.ts";
 import { resolveVideoRefs, videoIdOfPath, videoIdOfUrl } from "./video-id.ts";
 
 let root = "";
@@ -166,5 +167,61 @@ describe("shards", () => {
     const sizes = [1, 2, 3].map((s) => owners.filter((o) => o[0] === s).length);
     expect(Math.min(...sizes)).toBeGreaterThan(40);
     expect(shardOf("video1", 3)).toBe(shardOf("video1", 3));
+  });
+});
+
+describe("--shard auto", () => {
+  const auto = (env: Record<string, string>, shards = "3") => resolveShard("auto", shards, env);
+  it.each([
+    [{ JOB_COMPLETION_INDEX: "0" }, 1, "JOB_COMPLETION_INDEX=0"],
+    [{ JOB_COMPLETION_INDEX: "2" }, 3, "JOB_COMPLETION_INDEX=2"],
+    [{ AWS_BATCH_JOB_ARRAY_INDEX: "1", AWS_BATCH_JOB_ARRAY_SIZE: "3" }, 2, "AWS_BATCH_JOB_ARRAY_INDEX=1"],
+    // Slurm counts from whatever --array says: 0-2, 1-3 and 1-5:2 all map onto shards 1..3.
+    [{ SLURM_ARRAY_TASK_ID: "0", SLURM_ARRAY_TASK_MIN: "0" }, 1, "SLURM_ARRAY_TASK_ID=0"],
+    [{ SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_COUNT: "3" }, 3, "MIN=1"],
+    [{ SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_STEP: "2" }, 2, "step 2"],
+    [{ SLURM_ARRAY_TASK_ID: "1" }, 2, "SLURM_ARRAY_TASK_MIN=0"],
+    // Two engines' variables that agree (a Slurm job inside a Kubernetes pod, say) are fine.
+    [{ JOB_COMPLETION_INDEX: "1", SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MIN: "1" }, 2, "JOB_COMPLETION"],
+    [{ JOB_COMPLETION_INDEX: " 1 ", SLURM_ARRAY_TASK_ID: "" }, 2, "JOB_COMPLETION_INDEX=1"],
+  ])("%j is shard %i of 3", (env, index, source) => {
+    const resolved = auto(env);
+    expect(resolved.shard).toEqual({ index, count: 3 });
+    expect(resolved.source).toContain(source);
+  });
+
+  it.each([
+    [{}, /found none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX/],
+    [{ JOB_COMPLETION_INDEX: "3" }, /JOB_COMPLETION_INDEX=3 is task 3 \(0-based\) but --shards is 3/],
+    [{ SLURM_ARRAY_TASK_ID: "4", SLURM_ARRAY_TASK_MIN: "1" }, /is task 3 \(0-based\) but --shards is 3/],
+    [{ SLURM_ARRAY_TASK_ID: "0", SLURM_ARRAY_TASK_MIN: "1" }, /not SLURM_ARRAY_TASK_MIN=1 plus a multiple/],
+    [{ SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "4" }, /Slurm array has 4 tasks .* --shards is 3/],
+    [{ AWS_BATCH_JOB_ARRAY_INDEX: "0", AWS_BATCH_JOB_ARRAY_SIZE: "2" }, /AWS Batch array has 2 tasks/],
+    [
+      { JOB_COMPLETION_INDEX: "0", AWS_BATCH_JOB_ARRAY_INDEX: "1" },
+      /=0 and AWS_BATCH_JOB_ARRAY_INDEX=1 name different/,
+    ],
+    [{ JOB_COMPLETION_INDEX: "-1" }, /JOB_COMPLETION_INDEX is "-1", not a whole number/],
+    [{ JOB_COMPLETION_INDEX: "one" }, /not a whole number/],
+  ])("refuses %j in one line (exit 2)", (env, message) => {
+    let error: unknown;
+    try {
+      auto(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe("bad_arguments");
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("\n");
+  });
+
+  it("takes --shards only with auto, and needs it there", () => {
+    const env = { JOB_COMPLETION_INDEX: "0" };
+    expect(() => resolveShard("auto", undefined, env)).toThrow(/--shard auto needs --shards N/);
+    expect(() => resolveShard("1/3", "3", env)).toThrow(/--shards N goes with --shard auto/);
+    expect(() => resolveShard("auto", "0", env)).toThrow(/--shards must be a whole number >= 1/);
+    expect(resolveShard("2/3", undefined, env)).toEqual({ shard: { index: 2, count: 3 }, source: null });
+    expect(resolveShard(undefined, undefined, env)).toEqual({ shard: null, source: null });
   });
 });

@@ -31,3 +31,129 @@ export function shardOf(id: string, count: number): number {
 export function inShard(id: string, shard: Shard | null): boolean {
   return shard === null || shardOf(id, shard.count) === shard.index;
 }
+
+/** The variables in which array-job engines (Kubernetes, Slurm, AWS Batch) give a task its index. */
+export const SHARD_INDEX_VARIABLES = [
+  "JOB_COMPLETION_INDEX",
+  "SLURM_ARRAY_TASK_ID",
+  "AWS_BATCH_JOB_ARRAY_INDEX",
+] as const;
+
+/** A shard taken from `--shard auto`: the shard and the variable (and value) it came from. */
+export interface AutoShard {
+  shard: Shard;
+  /** E.g. "JOB_COMPLETION_INDEX=1" or "SLURM_ARRAY_TASK_ID=2 (SLURM_ARRAY_TASK_MIN=1)". */
+  source: string;
+}
+
+type Environment = Record<string, string | undefined>;
+
+function setVariable(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function integerVariable(env: Environment, name: string): number | undefined {
+  const value = setVariable(env, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value))
+    throw new InputError("bad_arguments", `--shard auto: ${name} is "${value}", not a whole number >= 0`);
+  return Number(value);
+}
+
+function refuseCount(engine: string, name: string, size: number, count: number): void {
+  if (size !== count)
+    throw new InputError(
+      "bad_arguments",
+      `--shard auto: the ${engine} array has ${size} tasks (${name}) but --shards is ${count}; give --shards ${size}`,
+    );
+}
+
+/**
+ * The 0-based task index each engine gives, with how it was read. Kubernetes Indexed Jobs and AWS
+ * Batch count from 0. Slurm's SLURM_ARRAY_TASK_ID is whatever `--array` says (0-2, 1-3, 1-7:2): it is
+ * counted from SLURM_ARRAY_TASK_MIN in steps of SLURM_ARRAY_TASK_STEP (0 and 1 when Slurm set neither).
+ * Array sizes the engine states (SLURM_ARRAY_TASK_COUNT, AWS_BATCH_JOB_ARRAY_SIZE) must equal `count`.
+ */
+function taskIndexes(env: Environment, count: number): { zeroBased: number; source: string }[] {
+  const found: { zeroBased: number; source: string }[] = [];
+  const kubernetes = integerVariable(env, "JOB_COMPLETION_INDEX");
+  if (kubernetes !== undefined)
+    found.push({ zeroBased: kubernetes, source: `JOB_COMPLETION_INDEX=${kubernetes}` });
+  const slurm = integerVariable(env, "SLURM_ARRAY_TASK_ID");
+  if (slurm !== undefined) {
+    const min = integerVariable(env, "SLURM_ARRAY_TASK_MIN") ?? 0;
+    const step = integerVariable(env, "SLURM_ARRAY_TASK_STEP") ?? 1;
+    const size = integerVariable(env, "SLURM_ARRAY_TASK_COUNT");
+    if (size !== undefined) refuseCount("Slurm", "SLURM_ARRAY_TASK_COUNT", size, count);
+    const offset = slurm - min;
+    if (offset < 0 || step < 1 || offset % step !== 0)
+      throw new InputError(
+        "bad_arguments",
+        `--shard auto: SLURM_ARRAY_TASK_ID=${slurm} is not SLURM_ARRAY_TASK_MIN=${min} plus a multiple of SLURM_ARRAY_TASK_STEP=${step}; submit with --array=0-${count - 1}`,
+      );
+    found.push({
+      zeroBased: offset / step,
+      source: `SLURM_ARRAY_TASK_ID=${slurm} (SLURM_ARRAY_TASK_MIN=${min}, step ${step})`,
+    });
+  }
+  const batch = integerVariable(env, "AWS_BATCH_JOB_ARRAY_INDEX");
+  if (batch !== undefined) {
+    const size = integerVariable(env, "AWS_BATCH_JOB_ARRAY_SIZE");
+    if (size !== undefined) refuseCount("AWS Batch", "AWS_BATCH_JOB_ARRAY_SIZE", size, count);
+    found.push({ zeroBased: batch, source: `AWS_BATCH_JOB_ARRAY_INDEX=${batch}` });
+  }
+  return found;
+}
+
+/**
+ * `--shard auto --shards N`: this task's shard of N from the array job's environment (see
+ * taskIndexes), 0-based task k being shard k+1 of N. Refused (bad_arguments) when no engine's
+ * variable is set, when two set ones name different shards, or when the index is N or more.
+ */
+export function shardFromEnvironment(count: number, env: Environment): AutoShard {
+  const found = taskIndexes(env, count);
+  if (found.length === 0)
+    throw new InputError(
+      "bad_arguments",
+      `--shard auto found none of ${SHARD_INDEX_VARIABLES.join(", ")} set; run it as an array job or give --shard i/n`,
+    );
+  const [first] = found;
+  const other = found.find((f) => f.zeroBased !== first.zeroBased);
+  if (other)
+    throw new InputError(
+      "bad_arguments",
+      `--shard auto: ${first.source} and ${other.source} name different shards; unset one of them`,
+    );
+  if (first.zeroBased >= count)
+    throw new InputError(
+      "bad_arguments",
+      `--shard auto: ${first.source} is task ${first.zeroBased} (0-based) but --shards is ${count}; give --shards as the array's size`,
+    );
+  return { shard: { index: first.zeroBased + 1, count }, source: first.source };
+}
+
+/**
+ * The shard of `--shard SPEC [--shards N]`: none, "i/n", or "auto" with N (shardFromEnvironment).
+ * `--shards` belongs to `--shard auto` only.
+ */
+export function resolveShard(
+  spec: string | undefined,
+  shardsText: string | undefined,
+  env: Environment,
+): { shard: Shard | null; source: string | null } {
+  if (spec?.trim() !== "auto") {
+    if (shardsText !== undefined)
+      throw new InputError("bad_arguments", "--shards N goes with --shard auto (--shard i/n names n itself)");
+    return { shard: spec === undefined ? null : parseShard(spec), source: null };
+  }
+  if (shardsText === undefined)
+    throw new InputError(
+      "bad_arguments",
+      "--shard auto needs --shards N, the number of tasks in the array job",
+    );
+  const count = /^\d+$/.test(shardsText.trim()) ? Number(shardsText) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new InputError("bad_arguments", `--shards must be a whole number >= 1, got "${shardsText}"`);
+  return shardFromEnvironment(count, env);
+}

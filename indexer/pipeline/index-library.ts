@@ -385,6 +385,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
       location: byId.get(v.id)?.location ?? v.id,
       source: sources.get(v.id) as SourceIdentity,
     })),
+    options.shard,
   );
   await clock.time("write", () => writeIndexAtomically(outDir, data));
   await removeWorkDir(workRoot);

@@ -19,6 +19,13 @@ export interface Ledger {
   account: string;
   /** The remote index's created_on: a recreated index (same name, empty) starts a new ledger. */
   createdOn: string | null;
+  /**
+   * The shard of the library whose vectors this ledger tracks ("2/3", from the index's sync.json), or
+   * null for a whole library (absent in older ledgers). Shards of one library upload into one
+   * Vectorize index each with its own ledger: one shard's ledger never lists another's vectors, so
+   * its deletes never touch them.
+   */
+  shard?: string | null;
   /** Vector id -> recordHash of what the index accepted. */
   vectors: Record<string, string>;
 }
@@ -41,8 +48,21 @@ export function recordHash(record: VectorRecord): string {
   return hash.digest("base64url").slice(0, 22);
 }
 
-export function emptyLedger(indexName: string, account: string, createdOn: string | null): Ledger {
-  return { format: LEDGER_FORMAT, version: LEDGER_VERSION, indexName, account, createdOn, vectors: {} };
+export function emptyLedger(
+  indexName: string,
+  account: string,
+  createdOn: string | null,
+  shard: string | null,
+): Ledger {
+  return {
+    format: LEDGER_FORMAT,
+    version: LEDGER_VERSION,
+    indexName,
+    account,
+    createdOn,
+    shard,
+    vectors: {},
+  };
 }
 
 /** The ledger at `path`, or null when there is none (or it is not one). */

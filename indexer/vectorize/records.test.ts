@@ -27,8 +27,8 @@ describe("buildVectorRecords", () => {
       "video video-1.mp4#2",
       "segment video-1.mp4@0",
       "segment video-1.mp4@1",
-      "caption caption:0",
-      "caption caption:1",
+      "caption caption:video-0.mp4@0",
+      "caption caption:video-1.mp4@0",
     ]);
     expect(records[1].metadata).toEqual({
       videoId: "video-0.mp4",

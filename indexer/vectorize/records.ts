@@ -73,8 +73,11 @@ function checkRecord(record: VectorRecord, seen: Set<string>): VectorRecord {
  * Every record of `index`, in a stable order: rows of vectors.npy (aggregated vectors in namespace
  * "video", segment windows in "segment"), then captions (namespace "caption").
  * Ids: a video's first aggregated vector is its key (the video id, or "sha1:<hex>" when long or
- * containing "#"/"@"), its next ones key#1, key#2, ...; its segments key@0, key@1, ...; captions
- * caption:<row of captions.npy>. The real video id is always in metadata.videoId.
+ * containing "#"/"@"), its next ones key#1, key#2, ...; its segments key@0, key@1, ...; its captions
+ * caption:key@0, caption:key@1, ... (in captions.json order). Every id is the video's, never a row
+ * number of the file: shards of one library (index --shard) upload disjoint ids into one Vectorize
+ * index, and a sync that drops a video leaves the other videos' ids alone. The real video id is
+ * always in metadata.videoId.
  */
 export async function buildVectorRecords(index: IndexData): Promise<VectorRecord[]> {
   const { manifest, videos, rows, vectors, captions, captionVectors } = index;
@@ -118,6 +121,7 @@ export async function buildVectorRecords(index: IndexData): Promise<VectorRecord
     );
   }
 
+  const captionsSoFar = new Array<number>(videos.length).fill(0);
   captions.forEach((caption, i) => {
     const video = videos[caption.video];
     if (video === undefined)
@@ -131,7 +135,8 @@ export async function buildVectorRecords(index: IndexData): Promise<VectorRecord
       text: clip(caption.text, MAX_TEXT_CHARS),
     };
     const values = captionVectors.subarray(i * d, (i + 1) * d);
-    records.push(checkRecord({ id: `caption:${i}`, namespace: NAMESPACES.caption, values, metadata }, seen));
+    const id = `caption:${keys[caption.video]}@${captionsSoFar[caption.video]++}`;
+    records.push(checkRecord({ id, namespace: NAMESPACES.caption, values, metadata }, seen));
   });
   return records;
 }

@@ -18,6 +18,8 @@ export interface UploadOptions {
   accountId?: string;
   /** The ledger file (ledger.ts); null sends every vector and deletes nothing (no memory of the remote). */
   ledgerPath: string | null;
+  /** The library shard the index holds ("2/3", sync.json), or null for a whole library (the default). */
+  shard?: string | null;
   limits?: BatchLimits;
   /** Stop after this many batches in a row failed for good (the service is likely down); default 3. */
   maxConsecutiveFailures?: number;
@@ -75,8 +77,9 @@ async function openLedger(
   indexName: string,
   account: string | null,
   createdOn: string | null,
+  shard: string | null,
 ): Promise<{ ledger: Ledger; resetReason: string | null }> {
-  const fresh = emptyLedger(indexName, account ?? "", createdOn);
+  const fresh = emptyLedger(indexName, account ?? "", createdOn, shard);
   const found = path === null ? null : await readLedger(path);
   if (found === null) return { ledger: fresh, resetReason: null };
   let reason: string | null = null;
@@ -85,6 +88,15 @@ async function openLedger(
   else if (createdOn !== null && found.createdOn !== createdOn)
     reason = `the Vectorize index was recreated (created ${createdOn}, the ledger's ${found.createdOn})`;
   if (reason !== null) return { ledger: fresh, resetReason: `ignoring the ledger ${path}: ${reason}` };
+  // Another shard's ledger lists vectors this index does not have: diffing against it would delete them.
+  const ledgerShard = found.shard ?? null;
+  if (ledgerShard !== shard) {
+    const whose = (label: string | null) => (label === null ? "the whole library" : `shard ${label}`);
+    throw new InputError(
+      "ledger_shard_mismatch",
+      `the ledger ${path} tracks ${whose(ledgerShard)} but this index is ${whose(shard)}; give each shard its own ledger (the default, beside its index directory, or --ledger FILE)`,
+    );
+  }
   return { ledger: found, resetReason: null };
 }
 
@@ -114,7 +126,13 @@ export async function uploadIndex(index: IndexData, options: UploadOptions): Pro
     createdOn = remote.createdOn;
   }
   const account = options.accountId === undefined ? null : accountKey(options.accountId);
-  const { ledger, resetReason } = await openLedger(ledgerPath, indexName, account, client ? createdOn : null);
+  const { ledger, resetReason } = await openLedger(
+    ledgerPath,
+    indexName,
+    account,
+    client ? createdOn : null,
+    options.shard ?? null,
+  );
   if (resetReason !== null) onEvent?.({ type: "ledger-reset", reason: resetReason });
 
   const hashes = records.map(recordHash);

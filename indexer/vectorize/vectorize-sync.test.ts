@@ -1,7 +1,8 @@
 // `upload` as a sync against the fake Vectorize (v2 contract: async mutations, 5000-vector upserts,
 // 1000-id deletes): new / changed vectors upserted, those of removed videos and captions deleted
 // (delete_by_ids), a rerun sends nothing, a failed delete resumes from the ledger, a recreated index
-// starts a new ledger; the remote ends equal to the local index.
+// starts a new ledger; the remote ends equal to the local index. Shards of one library, each with its
+// own ledger, fill one Vectorize index without overwriting or deleting each other's vectors.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,9 @@ import type { CommandContext } from "../command.ts";
 import { createUploadCommand } from "../commands/upload.ts";
 import { assembleIndex, splitIndex } from "../index-store/assemble.ts";
 import type { IndexData } from "../index-store/index-data.ts";
+import { makeSyncRecord, type SyncSettings } from "../index-store/sync-record.ts";
 import { writeIndexAtomically } from "../index-store/writer.ts";
+import { inShard } from "../library/shard.ts";
 import {
   type FakeVectorize,
   type FakeVectorizeOptions,
@@ -145,15 +148,14 @@ describe("upload syncs the Vectorize index with the local one", () => {
     const requestsBefore = server.upsertRequests;
     const sync = await upload(indexDir, ["--batch-size", "17"]);
     expect(sync.status).toBe(0);
-    // video-3's 6 vectors are deleted and video-9's 6 are new; video-5's 6 vectors changed, and so
-    // did captions 6..15 (captions are numbered by row: those after video-3's moved up two rows and
-    // video-9's took the last two).
+    // video-3's 6 vectors and 2 captions are deleted and video-9's 6 + 2 are new; video-5's 6 vectors
+    // changed. Caption ids are the video's (caption:key@n), so no other video's caption moved.
     const records = await buildVectorRecords(after);
     expect(sync.summary.sync).toEqual({
-      added: 6,
-      changed: 6 + 10,
-      deleted: 6,
-      unchanged: records.length - 22,
+      added: 8,
+      changed: 6,
+      deleted: 8,
+      unchanged: records.length - 14,
     });
     expect(server.deletedIds.sort()).toEqual(
       [
@@ -163,6 +165,8 @@ describe("upload syncs the Vectorize index with the local one", () => {
         "video-3.mp4@0",
         "video-3.mp4@1",
         "video-3.mp4@2",
+        "caption:video-3.mp4@0",
+        "caption:video-3.mp4@1",
       ].sort(),
     );
     expect(server.upsertRequests - requestsBefore).toBe(sync.summary.batches);
@@ -196,9 +200,9 @@ describe("upload syncs the Vectorize index with the local one", () => {
     await writeIndexAtomically(indexDir, edit(before, ["video-3.mp4"], null, null));
     stderr = "";
     expect(await command.run([indexDir, "--vectorize", "clips"], context)).toBe(0);
-    // Dropping video-3 deletes its 6 vectors and the last 2 caption ids; the 8 captions after its own moved up.
+    // Dropping video-3 deletes its 6 vectors and its 2 captions; nothing else is sent.
     expect(stderr).toContain(
-      'synced "clips" (56 vectors: 21 video, 21 segment, 14 caption): 8/8 upserted (0 new, 8 changed), 8 deleted, 48 unchanged',
+      'synced "clips" (56 vectors: 21 video, 21 segment, 14 caption): 0/0 upserted (0 new, 0 changed), 8 deleted, 56 unchanged',
     );
   });
 
@@ -251,5 +255,80 @@ describe("upload syncs the Vectorize index with the local one", () => {
     expect(run.summary.sync).toEqual({ added: records.length, changed: 0, unchanged: 0, deleted: 0 });
     const text = await readFile(`${indexDir}.vectorize-clips.json`, "utf8");
     expect(JSON.parse(text).createdOn).not.toBeNull();
+  });
+});
+
+describe("shards of one library upload side by side into one Vectorize index", () => {
+  const whole = syntheticIndex({ ...SHAPE, videos: 9, seed: 11 });
+  const ids = whole.videos.map((v) => v.id);
+  const settings: SyncSettings = {
+    vision: { id: "synthetic", dimension: DIMENSION, file: "vision_model.onnx", sizeBytes: 1, mtimeMs: 1 },
+    text: null,
+    sampling: "fps:1",
+    aggregations: SHAPE.aggregations,
+    segmentSec: null,
+    decoder: "native",
+    vectorDtype: "float32",
+  };
+  /** Shard `s` of 3 of `index` (its videos by shardOf), with the sync.json `index --shard s/3` writes. */
+  function shardOfIndex(index: IndexData, s: number): IndexData {
+    const shard = { index: s, count: 3 };
+    const data = edit(
+      index,
+      index.videos.map((v) => v.id).filter((id) => !inShard(id, shard)),
+      null,
+      null,
+    );
+    data.sync = makeSyncRecord(settings, [], shard);
+    return data;
+  }
+
+  it("each with its own ledger: the remote holds the whole library; a shard's sync deletes only its own", async () => {
+    const server = await startFake();
+    const shardDirs = [1, 2, 3].map((s) => join(dir, `shard-${s}`));
+    for (const [i, shardDir] of shardDirs.entries()) {
+      const shard = shardOfIndex(whole, i + 1);
+      expect(shard.videos.length).toBeGreaterThan(0);
+      await writeIndexAtomically(shardDir, shard);
+      const run = await upload(shardDir);
+      expect(run.status).toBe(0);
+      expect(run.summary.sync.deleted).toBe(0);
+    }
+    // Caption ids are the video's, not a row of each shard's captions.json: no shard overwrote another's.
+    await expectRemoteEquals(server, whole);
+
+    // Shard 2 loses one of its videos and syncs: that video's vectors go, every other shard's stay.
+    const shard2 = shardOfIndex(whole, 2);
+    const gone = shard2.videos[0].id;
+    await rm(shardDirs[1], { recursive: true });
+    await writeIndexAtomically(shardDirs[1], shardOfIndex(edit(whole, [gone], null, null), 2));
+    const sync = await upload(shardDirs[1]);
+    expect(sync.summary.sync).toMatchObject({ added: 0, changed: 0, deleted: 8 });
+    expect(server.deletedIds.every((id) => id.includes(gone))).toBe(true);
+    await expectRemoteEquals(server, edit(whole, [gone], null, null));
+    expect(ids).toContain(gone);
+
+    // One ledger file shared by two shards (a shared --ledger on a cluster filesystem) would have made
+    // shard 3 delete shard 1's vectors: refused, nothing sent.
+    const deletedBefore = server.deletedIds.length;
+    const upsertsBefore = server.upsertRequests;
+    const shard1Ledger = `${shardDirs[0]}.vectorize-clips.json`;
+    await expect(upload(shardDirs[2], ["--ledger", shard1Ledger])).rejects.toThrow(
+      /the ledger .*shard-1\.vectorize-clips\.json tracks shard 1\/3 but this index is shard 3\/3; give each shard its own ledger/,
+    );
+    // The merged index against a shard's ledger: refused the same way.
+    const merged = join(dir, "merged");
+    await writeIndexAtomically(merged, edit(whole, [gone], null, null));
+    await expect(upload(merged, ["--ledger", shard1Ledger])).rejects.toThrow(
+      /tracks shard 1\/3 but this index is the whole library/,
+    );
+    expect(server.deletedIds).toHaveLength(deletedBefore);
+    expect(server.upsertRequests).toBe(upsertsBefore);
+    // With its own (new) ledger the merged index upserts every vector again (same ids: overwrites) and
+    // deletes nothing; the remote is unchanged.
+    const mergedRun = await upload(merged);
+    expect(mergedRun.summary.sync).toMatchObject({ changed: 0, deleted: 0 });
+    expect(mergedRun.summary.sync.added).toBe(mergedRun.summary.vectors);
+    await expectRemoteEquals(server, edit(whole, [gone], null, null));
   });
 });
