@@ -47,6 +47,18 @@ export function float16BitsToFloat32(bits: number): number {
 
 let decodeTable: Float32Array | undefined;
 
+/**
+ * The float32 value of every float16 bit pattern (256 KiB, built once): a lookup is several times faster than
+ * float16BitsToFloat32, which matters for the millions of values an index load decodes.
+ */
+export function float16DecodeTable(): Float32Array {
+  if (!decodeTable) {
+    decodeTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) decodeTable[h] = float16BitsToFloat32(h);
+  }
+  return decodeTable;
+}
+
 /** Converts a Float32Array to float16 bits (Uint16Array of the same length). */
 export function float32ToFloat16Array(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
@@ -54,13 +66,9 @@ export function float32ToFloat16Array(values: Float32Array): Uint16Array {
   return out;
 }
 
-/** Converts float16 bits to a Float32Array of the same length (table lookup: 256 KiB, built once). */
+/** Converts float16 bits to a Float32Array of the same length (table lookup). */
 export function float16ToFloat32Array(bits: Uint16Array): Float32Array {
-  if (!decodeTable) {
-    decodeTable = new Float32Array(65536);
-    for (let h = 0; h < 65536; h++) decodeTable[h] = float16BitsToFloat32(h);
-  }
-  const table = decodeTable;
+  const table = float16DecodeTable();
   const out = new Float32Array(bits.length);
   for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
   return out;

@@ -1,5 +1,5 @@
 // The vector files of an index: a [rows, dimension] float32/float16 .npy whose rows are finite unit vectors.
-import { float16BitsToFloat32 } from "../float16.ts";
+import { float16DecodeTable } from "../float16.ts";
 import { type NpyArray, parseNpy } from "../npy.ts";
 import { IndexContractError } from "./contract-error.ts";
 
@@ -23,7 +23,8 @@ export function matrixReader(matrix: CheckedMatrix): (i: number) => number {
     return (i) => data[i];
   }
   const data = matrix.data;
-  return (i) => float16BitsToFloat32(data[i]);
+  const table = float16DecodeTable();
+  return (i) => table[data[i]];
 }
 
 /**

@@ -55,14 +55,12 @@ function total(buffers: Uint8Array[]): number {
 async function startEncoder(
   bucket: R2Bucket,
   objects: ModelObjects,
+  graphFiles: Promise<Uint8Array[]>,
   tokenizer: ClipTokenizer,
   memory: LoadMemoryLog,
 ): Promise<{ edge: EdgeTextEncoder; fileBytes: number }> {
   const { manifest, keys } = objects;
-  const [graph, ...externalBytes] = await Promise.all([
-    readBytes(bucket, keys.graph),
-    ...keys.externalData.map((key) => readBytes(bucket, key)),
-  ]);
+  const [graph, ...externalBytes] = await graphFiles;
   const externalData = manifest.graph.externalData.map((path, i) => ({ path, data: externalBytes[i] }));
   const graphBuffers = [graph, ...externalBytes];
   const graphBytes = total(graphBuffers);
@@ -103,12 +101,21 @@ async function createEncoder(bucket: R2Bucket, files: Record<string, BlobRef>): 
   // Everything that can be missing is checked before ORT starts: such failures stay retryable.
   const objects = await findModelObjects(bucket, files);
   const { manifest, keys } = objects;
-  const [vocab, merges] = await Promise.all([readText(bucket, keys.vocab), readText(bucket, keys.merges)]);
-  const tokenizer = ClipTokenizer.fromFiles(vocab, merges, {
-    contextLength: manifest.tokenizer.contextLength,
-  });
+  // The graph is read while the tokenizer is built (I/O beside CPU); nothing else is held before ORT starts.
+  const graphFiles = Promise.all([keys.graph, ...keys.externalData].map((key) => readBytes(bucket, key)));
+  let tokenizer: ClipTokenizer;
+  try {
+    const [vocab, merges] = await Promise.all([readText(bucket, keys.vocab), readText(bucket, keys.merges)]);
+    tokenizer = ClipTokenizer.fromFiles(vocab, merges, { contextLength: manifest.tokenizer.contextLength });
+  } catch (error) {
+    graphFiles.then(
+      (buffers) => buffers.forEach(detach),
+      () => undefined,
+    );
+    throw error;
+  }
   memory.record("tokenizer", 0);
-  const { edge, fileBytes } = await startEncoder(bucket, objects, tokenizer, memory);
+  const { edge, fileBytes } = await startEncoder(bucket, objects, graphFiles, tokenizer, memory);
   return {
     id: edge.modelId,
     dimension: edge.dimension,
