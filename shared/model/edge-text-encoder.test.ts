@@ -65,6 +65,51 @@ describe("parseEdgeManifest", () => {
   });
 });
 
+/** VALID with a vision tower (edge.json `vision`, written by prepare-edge). */
+const WITH_VISION: EdgeManifest = {
+  ...VALID,
+  vision: {
+    file: "vision_model.onnx",
+    bytes: 1234,
+    sha256: "a".repeat(64),
+    dtype: "int8",
+    cosineMin: 0.995,
+    cosineMean: 0.998,
+    verifiedFrames: 6,
+    imageSize: 224,
+    preprocess: { shortestEdge: 224, cropSize: 224, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    dimension: 512,
+  },
+};
+
+describe("parseEdgeManifest: the vision tower", () => {
+  const withVision = (field: string, value: unknown) => {
+    const copy = structuredClone(WITH_VISION) as unknown as { vision: Record<string, unknown> };
+    copy.vision[field] = value;
+    return copy;
+  };
+
+  it("reads it when present; a manifest without one still loads", () => {
+    expect(parseEdgeManifest(structuredClone(WITH_VISION))).toEqual(WITH_VISION);
+    expect(parseEdgeManifest(structuredClone(VALID)).vision).toBeUndefined();
+  });
+
+  it.each([
+    ["dtype", withVision("dtype", "q4"), /vision.dtype/],
+    ["sha256", withVision("sha256", "xyz"), /vision.sha256/],
+    ["dimension other than the model's", withVision("dimension", 768), /vision.dimension 768/],
+    ["image size other than the crop", withVision("imageSize", 336), /imageSize must equal/],
+    [
+      "mean of 2 numbers",
+      withVision("preprocess", { ...WITH_VISION.vision?.preprocess, mean: [1, 2] }),
+      /mean/,
+    ],
+    ["missing cosine", withVision("cosineMin", undefined), /vision.cosineMin/],
+  ])("rejects a bad %s", (_, json, message) => {
+    expect(() => parseEdgeManifest(json)).toThrow(message);
+  });
+});
+
 describe("TokenEmbeddingTable", () => {
   it("dequantizes int8 rows with their scale", () => {
     const bytes = new Uint8Array(edgeTableBytes(VALID.table));

@@ -1,7 +1,9 @@
 // The Worker-ready CLIP text encoder written by `prepare-edge`: edge.json, its token-embedding table, and an
-// int8 graph taking inputs_embeds. Runtime-neutral: the ONNX Runtime namespace is injected by the caller.
+// int8 graph taking inputs_embeds, and optionally the browser's image encoder (edge.json `vision`).
+// Runtime-neutral: the ONNX Runtime namespace is injected by the caller.
 import { InputError } from "../errors.ts";
 import { float16ToFloat32Array } from "../float16.ts";
+import type { PreprocessConfig } from "../image/preprocess.ts";
 import { l2NormalizeInPlace } from "../vectors.ts";
 import type { OrtNamespace, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
 import type { TextEncoderTokenizer, TextEncoding } from "./text-encoder.ts";
@@ -17,7 +19,34 @@ export const EDGE_FILES = {
   vocab: "vocab.json",
   merges: "merges.txt",
   config: "config.json",
+  /** The image encoder for onnxruntime-web in the browser: one self-contained .onnx (no external data). */
+  vision: "vision_model.onnx",
 } as const;
+
+/** Weights of the browser's image encoder: int8 MatMuls when they keep the cosine floor, else the fp32 tower. */
+export type EdgeVisionDtype = "int8" | "fp32";
+
+/**
+ * edge.json `vision`: the image encoder the page runs (pixel_values float32 [1, 3, imageSize, imageSize] ->
+ * image_embeds float32 [1, dimension], normalized by the caller), measured against the fp32 tower.
+ */
+export interface EdgeVisionTower {
+  file: string;
+  bytes: number;
+  /** SHA-256 (hex) of the file. */
+  sha256: string;
+  dtype: EdgeVisionDtype;
+  /** Lowest and mean cosine of this file's embeddings to the fp32 tower's over `verifiedFrames` reference frames. */
+  cosineMin: number;
+  cosineMean: number;
+  verifiedFrames: number;
+  /** Side of the square input, pixels (= preprocess.cropSize). */
+  imageSize: number;
+  /** What shared/image/preprocess.ts needs (from the model's preprocessor_config.json). */
+  preprocess: PreprocessConfig;
+  /** Length of image_embeds (= model.dimension). */
+  dimension: number;
+}
 
 export type EdgeTableDtype = "int8" | "float16";
 /** Integer inputs are int64, as in Hugging Face exports (the only integer Tensor type OrtNamespace declares). */
@@ -65,6 +94,8 @@ export interface EdgeManifest {
     scaleOffset: number | null;
   };
   tokenizer: { vocab: string; merges: string; contextLength: number };
+  /** The browser's image encoder; absent in directories prepared before it existed (they still load). */
+  vision?: EdgeVisionTower;
 }
 
 function fail(message: string): never {
@@ -84,6 +115,47 @@ function positiveInteger(value: unknown, field: string): number {
 function text(value: unknown, field: string): string {
   if (typeof value !== "string" || value === "") fail(`${field} must be a non-empty string`);
   return value;
+}
+
+function finite(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) fail(`${field} must be a number`);
+  return value;
+}
+
+function triple(value: unknown, field: string): readonly [number, number, number] {
+  if (!Array.isArray(value) || value.length !== 3) fail(`${field} must be 3 numbers`);
+  return [finite(value[0], `${field}[0]`), finite(value[1], `${field}[1]`), finite(value[2], `${field}[2]`)];
+}
+
+/** edge.json `vision`, checked: every field present, the sizes consistent with the model. */
+function visionTower(value: unknown, dimension: number): EdgeVisionTower {
+  if (!isRecord(value) || !isRecord(value.preprocess)) fail("vision must be an object with preprocess");
+  if (value.dtype !== "int8" && value.dtype !== "fp32") fail('vision.dtype must be "int8" or "fp32"');
+  if (typeof value.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(value.sha256))
+    fail("vision.sha256 must be 64 hex digits");
+  const pre = value.preprocess;
+  const tower: EdgeVisionTower = {
+    file: text(value.file, "vision.file"),
+    bytes: positiveInteger(value.bytes, "vision.bytes"),
+    sha256: value.sha256,
+    dtype: value.dtype,
+    cosineMin: finite(value.cosineMin, "vision.cosineMin"),
+    cosineMean: finite(value.cosineMean, "vision.cosineMean"),
+    verifiedFrames: positiveInteger(value.verifiedFrames, "vision.verifiedFrames"),
+    imageSize: positiveInteger(value.imageSize, "vision.imageSize"),
+    preprocess: {
+      shortestEdge: positiveInteger(pre.shortestEdge, "vision.preprocess.shortestEdge"),
+      cropSize: positiveInteger(pre.cropSize, "vision.preprocess.cropSize"),
+      mean: triple(pre.mean, "vision.preprocess.mean"),
+      std: triple(pre.std, "vision.preprocess.std"),
+    },
+    dimension: positiveInteger(value.dimension, "vision.dimension"),
+  };
+  if (tower.dimension !== dimension)
+    fail(`vision.dimension ${tower.dimension} is not model.dimension ${dimension}`);
+  if (tower.imageSize !== tower.preprocess.cropSize)
+    fail("vision.imageSize must equal vision.preprocess.cropSize");
+  return tower;
 }
 
 function intInput(value: unknown, field: string): EdgeIntInput | null {
@@ -112,10 +184,11 @@ export function parseEdgeManifest(json: unknown): EdgeManifest {
     if (scaleOffset % 4 !== 0 || scaleOffset < rows * width)
       fail("table.scaleOffset must follow the rows, 4-aligned");
   }
-  return {
+  const dimension = positiveInteger(model.dimension, "model.dimension");
+  const manifest: EdgeManifest = {
     format: EDGE_FORMAT,
     formatVersion: EDGE_FORMAT_VERSION,
-    model: { id: text(model.id, "model.id"), dimension: positiveInteger(model.dimension, "model.dimension") },
+    model: { id: text(model.id, "model.id"), dimension },
     graph: {
       file: text(graph.file, "graph.file"),
       externalData: graph.externalData.map((file, i) => text(file, `graph.externalData[${i}]`)),
@@ -134,6 +207,8 @@ export function parseEdgeManifest(json: unknown): EdgeManifest {
       contextLength: positiveInteger(tokenizer.contextLength, "tokenizer.contextLength"),
     },
   };
+  if (json.vision !== undefined) manifest.vision = visionTower(json.vision, dimension);
+  return manifest;
 }
 
 /** Bytes of the table file described by `table`. */

@@ -11,8 +11,13 @@ export const MAX_K = 100;
  * request's work bounded); Vectorize ranks the videos of its top 100 rows (topK without metadata).
  */
 export const RANK_LIMITS: Record<StoreStats["kind"], number> = { flat: 1000, vectorize: 100 };
-/** Largest POST /api/search body in bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * Largest POST body in bytes: room for a query vector of 1024 numbers at full double precision (~22 KB);
+ * a text query needs far less.
+ */
+export const MAX_BODY_BYTES = 32 * 1024;
+/** Most numbers a query vector may have before its length is compared with the model's dimension. */
+export const MAX_VECTOR_LENGTH = 4096;
 
 /** Canonical decimal digits only: "1e2", "0x10", " 5", "5.0" and "" are refused. */
 const DIGITS = /^[0-9]{1,9}$/;
@@ -59,6 +64,29 @@ export const querySchema = z
       `q is ${(issue.input as string).length} characters; at most ${MAX_QUERY_CHARS} are accepted`,
   })
   .openapi({ description: "text describing the scene", example: "a dog on a beach" });
+
+/**
+ * A query vector as JSON numbers (JSON has no NaN or Infinity: strings and null are refused here); its length
+ * must be the model's dimension and it must not be all zeros (checked with the index, worker/http/query-vector.ts).
+ */
+export const vectorSchema = z
+  .array(
+    z.number({
+      error: (issue) =>
+        `vector must hold only finite numbers, got ${JSON.stringify(issue.input) ?? "nothing"}`,
+    }),
+    { error: "vector must be an array of numbers, e.g. [0.1, -0.2, ...]" },
+  )
+  .min(1, { error: "vector must not be empty" })
+  .max(MAX_VECTOR_LENGTH, {
+    error: (issue) =>
+      `vector has ${(issue.input as unknown[]).length} numbers; at most ${MAX_VECTOR_LENGTH} are accepted`,
+  })
+  .openapi({
+    description:
+      "an embedding in the model's space (e.g. an image encoded in the browser): as many finite numbers as the model's dimension, not all zero; normalized by the server",
+    example: [0.12, -0.03, 0.4],
+  });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** Equality filters on video fields; a key's values are OR-ed. */

@@ -1,9 +1,12 @@
-// Text-to-video search: GET /api/search?q=&k=&offset= and POST /api/search {q, k, offset, filter}.
+// Text-to-video search: GET /api/search?q=&k=&offset= and POST /api/search {q | vector, k, offset, filter}
+// (a vector: an image or clip embedded by the client, searched as it is, without the text encoder).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { type AppEnv, keepAlive, readConfig } from "../config.ts";
 import { getEncoder } from "../encoder/load-encoder.ts";
+import type { QueryEncoder } from "../encoder/query-encoder.ts";
 import {
   commonErrors,
   errorResponse,
@@ -15,6 +18,7 @@ import {
   offsetParam,
   querySchema,
   RANK_LIMITS,
+  vectorSchema,
 } from "../http/api-schemas.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { rankWindow } from "../http/paging.ts";
@@ -24,6 +28,7 @@ import {
   readCachedEmbedding,
   writeCachedEmbedding,
 } from "../http/query-cache.ts";
+import { queryVector } from "../http/query-vector.ts";
 import { limitSearches } from "../http/rate-limit.ts";
 import { getStore } from "../stores/get-store.ts";
 import { liveDeployment } from "../stores/live-deployment.ts";
@@ -54,10 +59,22 @@ const ok = {
   content: { "application/json": { schema: SearchResponseSchema } },
 };
 const errors = {
-  400: errorResponse("Bad q, k, offset or filter (the code names the field)"),
+  400: errorResponse("Bad q, vector, k, offset or filter (the code names the field)"),
   429: errorResponse("Rate limited (see Retry-After)"),
   ...commonErrors,
 };
+
+/** A body names q or vector, never both: the issue's field picks the code (missing_query or bad_vector). */
+function exactlyOneQuery(body: { q?: string; vector?: number[] }, context: z.RefinementCtx): void {
+  if (body.q === undefined && body.vector === undefined)
+    context.addIssue({
+      code: "custom",
+      path: ["q"],
+      message: 'send "q" (a text) or "vector" (numbers), e.g. {"q": "a dog"}',
+    });
+  else if (body.q !== undefined && body.vector !== undefined)
+    context.addIssue({ code: "custom", path: ["vector"], message: 'send "q" or "vector", not both' });
+}
 
 const getRoute = createRoute({
   method: "get",
@@ -73,7 +90,9 @@ const postRoute = createRoute({
   method: "post",
   path: "/",
   operationId: "searchVideosFiltered",
-  summary: "Same as GET, with an optional metadata filter",
+  summary: "Same as GET, with an optional metadata filter; or search by a vector instead of a text",
+  description:
+    "Send exactly one of `q` (text, encoded by the worker) or `vector` (an embedding of the model's dimension, e.g. an image encoded in the browser with GET /api/model/vision's encoder; normalized here). A vector search reports tokenize and encode as 0 and cached as false.",
   middleware: [limitSearches, ...jsonBody(MAX_BODY_BYTES)] as const,
   request: {
     body: {
@@ -81,20 +100,23 @@ const postRoute = createRoute({
       description: `at most ${MAX_BODY_BYTES} bytes`,
       content: {
         "application/json": {
-          schema: z.object(
-            {
-              q: querySchema,
-              k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
-              offset: z
-                .number()
-                .int()
-                .min(0)
-                .max(RANK_LIMITS.flat - 1)
-                .default(0),
-              filter: filterSchema.optional(),
-            },
-            { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
-          ),
+          schema: z
+            .object(
+              {
+                q: querySchema.optional(),
+                vector: vectorSchema.optional(),
+                k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
+                offset: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(RANK_LIMITS.flat - 1)
+                  .default(0),
+                filter: filterSchema.optional(),
+              },
+              { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
+            )
+            .superRefine(exactlyOneQuery),
         },
       },
     },
@@ -108,48 +130,79 @@ const postRoute = createRoute({
 });
 
 interface SearchInput {
-  q: string;
+  q?: string;
+  vector?: number[];
   k: number;
   offset: number;
   filter?: SearchFilter;
 }
 
-async function search(c: Context<AppEnv>, { q, k, offset, filter }: SearchInput): Promise<SearchResponse> {
+/** The query's embedding and what producing it took. */
+interface EmbeddedQuery {
+  vector: Float32Array;
+  truncated: boolean;
+  cached: boolean;
+  tokenizeMs: number;
+  encodeMs: number;
+}
+
+/**
+ * The embedding of text `q`: from the Cache API, else encoded (and cached). Keyed by the deployment's model
+ * files, which the encoder is made of: a cache hit needs no encoder, so it is answered on a cold isolate
+ * (no model load) and even while the encoder cannot be loaded.
+ */
+async function embedText(
+  c: Context<AppEnv>,
+  q: string,
+  deployment: DeploymentRecord,
+  model: { id: string; dimension: number },
+  encoderLoad: Promise<QueryEncoder>,
+): Promise<EmbeddedQuery> {
+  const key = normalizeQuery(q);
+  const modelKey = modelCacheKey(deployment);
+  const cached = await readCachedEmbedding(modelKey, key, model.dimension);
+  if (cached) return { ...cached, cached: true, tokenizeMs: 0, encodeMs: 0 };
+  const encoder = await encoderLoad;
+  assertSameModel(model, encoder);
+  const encoded = await encoder.encode(q);
+  const embedding = { vector: encoded.vector, truncated: encoded.truncated };
+  c.executionCtx.waitUntil(writeCachedEmbedding(modelKey, key, embedding));
+  return { ...embedding, cached: false, tokenizeMs: encoded.tokenizeMs, encodeMs: encoded.encodeMs };
+}
+
+async function search(
+  c: Context<AppEnv>,
+  { q, vector, k, offset, filter }: SearchInput,
+): Promise<SearchResponse> {
   const config = readConfig(c.env);
   // One deployment for the whole request: its index and its model, never a mix of two deploys.
   const deployment = await liveDeployment(c.env.MODEL_BUCKET, config);
-  // The encoder starts loading beside the index (a faster cold start) but is awaited only on a cache miss.
-  const encoderLoad = getEncoder(c.env.MODEL_BUCKET, deployment, keepAlive(c));
-  encoderLoad.catch(() => {}); // a cache hit never looks at it; a miss awaits it and reports its error
+  // A text query's encoder starts loading beside the index (a faster cold start) but is awaited only on a
+  // cache miss; a vector query needs no encoder.
+  const encoderLoad = q === undefined ? undefined : getEncoder(c.env.MODEL_BUCKET, deployment, keepAlive(c));
+  encoderLoad?.catch(() => {}); // a cache hit never looks at it; a miss awaits it and reports its error
   const store = await getStore(c.env, config, deployment, keepAlive(c));
   const { model, kind } = store.stats();
   const depth = rankWindow(offset, k, kind);
-  // Keyed by the deployment's model files, which the encoder is made of: a cache hit needs no encoder, so
-  // it is answered on a cold isolate (no model load) and even while the encoder cannot be loaded.
-  const key = normalizeQuery(q);
-  const modelKey = modelCacheKey(deployment);
-  let cached = await readCachedEmbedding(modelKey, key, model.dimension);
-  const tookMs = { tokenize: 0, encode: 0, search: 0 };
-  const hit = cached !== undefined;
-  if (!cached) {
-    const encoder = await encoderLoad;
-    assertSameModel(model, encoder);
-    const encoded = await encoder.encode(q);
-    tookMs.tokenize = encoded.tokenizeMs;
-    tookMs.encode = encoded.encodeMs;
-    cached = { vector: encoded.vector, truncated: encoded.truncated };
-    c.executionCtx.waitUntil(writeCachedEmbedding(modelKey, key, cached));
-  }
+  const query: EmbeddedQuery =
+    q !== undefined && encoderLoad
+      ? await embedText(c, q, deployment, model, encoderLoad)
+      : {
+          vector: queryVector(vector ?? [], model),
+          truncated: false,
+          cached: false,
+          tokenizeMs: 0,
+          encodeMs: 0,
+        };
   const started = performance.now();
-  const ranked = await store.searchVideos(cached.vector, depth, filter);
-  tookMs.search = performance.now() - started;
+  const ranked = await store.searchVideos(query.vector, depth, filter);
   const body: SearchResponse = {
     results: pageOfHits(ranked, offset, deployment),
     model: model.id,
-    tookMs,
-    cached: hit,
+    tookMs: { tokenize: query.tokenizeMs, encode: query.encodeMs, search: performance.now() - started },
+    cached: query.cached,
   };
-  if (cached.truncated) body.truncated = true;
+  if (query.truncated) body.truncated = true;
   return body;
 }
 

@@ -187,12 +187,22 @@ export class FlatStore implements VideoStore {
   async captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null> {
     const v = this.byId.get(videoId);
     if (v === undefined) return null;
+    const vectors = await this.videoVectors(v);
+    return vectors ? this.rankCaptions(vectors, k) : [];
+  }
+
+  captionsForVector(vector: Float32Array, k: number): Promise<CaptionHit[]> {
+    return this.rankCaptions(vector, k);
+  }
+
+  /**
+   * The k captions nearest to one or more vectors (row-major [q, d]): a caption's similarity is its max over
+   * the vectors (a video's several vectors, as in the paper's protocol). [] without captions.
+   */
+  private async rankCaptions(vectors: Float32Array, k: number): Promise<CaptionHit[]> {
     const { captions, videos } = this.index;
     const captionScorer = (await this.scorers).captions;
     if (!captionScorer || captions.length === 0) return [];
-    const vectors = await this.videoVectors(v);
-    if (!vectors) return [];
-    // A caption's similarity to a video is the max over the video's vectors (as in the paper's protocol).
     const all = await captionScorer.score(vectors);
     const scores = new Float32Array(captions.length).fill(Number.NEGATIVE_INFINITY);
     for (let base = 0; base < all.length; base += captions.length)

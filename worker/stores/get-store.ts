@@ -30,6 +30,7 @@ function counted(store: VideoStore, inFlight: InFlight): VideoStore {
     stats: () => store.stats(),
     searchVideos: (query, k, filter) => inFlight.track(() => store.searchVideos(query, k, filter)),
     captionsFor: (videoId, k) => inFlight.track(() => store.captionsFor(videoId, k)),
+    captionsForVector: (vector, k) => inFlight.track(() => store.captionsForVector(vector, k)),
     similarTo: (videoId, k) => inFlight.track(() => store.similarTo(videoId, k)),
     release: () => store.release(),
   };

@@ -160,6 +160,23 @@ describe("VectorizeStore (fake binding with Vectorize's limits)", () => {
     }
   });
 
+  it("describes a vector with the captions nearest to it (metadata inline up to 20, fetched beyond)", async () => {
+    const { index, store } = await openStore();
+    const query = index.captionVectors.slice(13 * D, 14 * D);
+    for (const k of [5, 30]) {
+      const captions = await store.captionsForVector(query, k);
+      const expected = index.captions
+        .map((c, i) => ({ text: c.text, score: dotRow(index.captionVectors, i, query), video: c.video }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k);
+      expect(captions.map((c) => c.text)).toEqual(expected.map((e) => e.text));
+      expect(captions[0]).toMatchObject({
+        text: index.captions[13].text,
+        videoId: index.videos[index.captions[13].video].id,
+      });
+    }
+  });
+
   it("finds similar videos without the video itself, and null for unknown videos", async () => {
     const { index, store } = await openStore();
     const similar = await store.similarTo("clip-2.mp4", 5);

@@ -164,10 +164,13 @@ export class VectorizeStore implements VideoStore {
 
   async captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null> {
     const video = await this.videoVector(videoId);
-    if (!video) return null;
+    return video ? this.captionsForVector(video.vector, k) : null;
+  }
+
+  async captionsForVector(vector: Float32Array, k: number): Promise<CaptionHit[]> {
     // Up to 20 captions come with their metadata in one query; more need ids first, then getByIds.
     const withMetadata = k <= VECTORIZE_LIMITS.topKWithData;
-    const result = await this.index.query(video.vector, {
+    const result = await this.index.query(vector, {
       topK: Math.min(k, VECTORIZE_LIMITS.topK),
       namespace: NAMESPACES.caption,
       returnMetadata: withMetadata ? "all" : "none",

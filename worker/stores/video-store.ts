@@ -47,6 +47,8 @@ export interface VideoStore {
   searchVideos(query: Float32Array, k: number, filter?: SearchFilter): Promise<VideoHit[]>;
   /** Video-to-text: the k captions that best describe the video, or null for an unknown video. */
   captionsFor(videoId: string, k: number): Promise<CaptionHit[] | null>;
+  /** Video-to-text for a vector (an image or clip the client embedded): the k captions nearest to it. */
+  captionsForVector(vector: Float32Array, k: number): Promise<CaptionHit[]>;
   /** The k videos most similar to a video (itself excluded), or null for an unknown video. */
   similarTo(videoId: string, k: number): Promise<VideoHit[] | null>;
   /** Frees what the store holds outside the JS heap (ONNX Runtime sessions); no call may follow. */

@@ -294,9 +294,9 @@ describe("worker API", () => {
       "bad_k",
     ],
     [
-      "body over 16 KiB (Content-Length)",
+      "body over 32 KiB (Content-Length)",
       "/api/search",
-      { method: "POST", headers: json, body: JSON.stringify({ q: "red", pad: "x".repeat(16 * 1024) }) },
+      { method: "POST", headers: json, body: JSON.stringify({ q: "red", pad: "x".repeat(32 * 1024) }) },
       413,
       "body_too_large",
     ],
@@ -359,7 +359,7 @@ describe("worker API", () => {
     }
   });
 
-  it("caps a streamed POST body at 16 KiB without Content-Length (413), and accepts a small one", async () => {
+  it("caps a streamed POST body at 32 KiB without Content-Length (413), and accepts a small one", async () => {
     // Chunks on demand, so that a refusal part-way leaves no write pending.
     const streamed = (text: string) => {
       const bytes = new TextEncoder().encode(text);
@@ -473,7 +473,7 @@ describe("worker API", () => {
     const operations = Object.values(
       document.paths as Record<string, Record<string, { operationId?: string }>>,
     ).flatMap((methods) => Object.values(methods));
-    expect(operations.length).toBe(11);
+    expect(operations.length).toBe(14);
     expect(operations.every((operation) => typeof operation.operationId === "string")).toBe(true);
   });
 

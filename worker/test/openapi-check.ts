@@ -119,7 +119,8 @@ export async function checkExchanges(document: Json, exchanges: Exchange[]): Pro
       problems.push(`${label}: status not declared for ${method.toUpperCase()} ${template}`);
       continue;
     }
-    if (exchange.method === "HEAD") continue;
+    // HEAD and 304 answers carry no body, so there is no content to check.
+    if (exchange.method === "HEAD" || exchange.status === 304) continue;
     const content = response.content?.[mediaType];
     if (!content) {
       problems.push(`${label}: content type ${mediaType} not declared`);
