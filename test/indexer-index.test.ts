@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIndex } from "../indexer/index-store/reader.ts";
+import { thumbnailStem } from "../indexer/index-store/writer.ts";
 import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
 import { parseNpy } from "../shared/npy.ts";
 import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
@@ -67,7 +68,8 @@ describe("index + search on the toy videos", () => {
       width: 320,
       height: 240,
       fps: 10,
-      thumbnail: "thumbnails/0.jpg",
+      // Named by the id's hash (the same in a shard, a merge or a sync), not by position.
+      thumbnail: `thumbnails/${thumbnailStem("toy-01")}.jpg`,
     });
     expect(index.videos[0].durationSec).toBeCloseTo(3, 1);
     expect(index.videos[0].frames).toBe(6);
@@ -80,7 +82,7 @@ describe("index + search on the toy videos", () => {
       expect(rows.at(-1)! - rows[0] + 1).toBe(rows.length);
     }
     expect(index.captions.length).toBe(12);
-    const jpeg = await readFile(join(full, "thumbnails", "5.jpg"));
+    const jpeg = await readFile(join(full, index.videos[5].thumbnail ?? "no thumbnail"));
     expect([...jpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
   });
 

@@ -105,7 +105,12 @@ const points: [string, object, object][] = [
   ],
   [
     `while writing the new index (thumbnail ${thumbnailsWritten})`,
-    { call: "open", match: "\\.tmp-\\d+/thumbnails/\\d+\\.jpg$", nth: thumbnailsWritten, when: "before" },
+    {
+      call: "open",
+      match: "\\.tmp-\\d+/thumbnails/[0-9a-f]{16}\\.jpg$",
+      nth: thumbnailsWritten,
+      when: "before",
+    },
     whole,
   ],
   [

@@ -11,7 +11,7 @@ import {
 } from "../../shared/index-format.ts";
 import { compareIds } from "../library/discover.ts";
 import type { IndexData } from "./index-data.ts";
-import { momentThumbnailPath, thumbnailPath } from "./writer.ts";
+import { momentThumbnailPath, thumbnailPath, thumbnailStem } from "./writer.ts";
 
 /** JPEG bytes of a thumbnail, or a function reading them. */
 export type ThumbnailBytes = Uint8Array | (() => Promise<Uint8Array | null>);
@@ -42,8 +42,8 @@ export type IndexSettings = Omit<IndexManifest, "format" | "formatVersion" | "co
 
 /**
  * Lays out `parts` as an index: videos sorted by id (duplicates rejected), each video's rows
- * contiguous in the given order, captions grouped by video in file order, thumbnail n = video n, moment
- * thumbnail n-i = row i of video n.
+ * contiguous in the given order, captions grouped by video in file order, thumbnails named by the video's
+ * id (thumbnailStem): <stem>.jpg, and <stem>-<i>.jpg for row i of the video.
  */
 export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettings): IndexData {
   const d = settings.model.dimension;
@@ -61,7 +61,16 @@ export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettin
   const captions: CaptionRecord[] = [];
   const videos: VideoRecord[] = [];
   const thumbnails: IndexData["thumbnails"] = [];
+  const stems = new Map<string, string>();
   sorted.forEach((part, n) => {
+    const stem = thumbnailStem(part.video.id);
+    const clash = stems.get(stem);
+    if (clash !== undefined)
+      throw new InputError(
+        "thumbnail_name_clash",
+        `videos "${clash}" and "${part.video.id}" hash to the same thumbnail name ${stem}; rename one`,
+      );
+    stems.set(stem, part.video.id);
     if (part.vectors.length !== part.rows.length * d)
       throw new Error(
         `video ${part.video.id}: ${part.vectors.length} values for ${part.rows.length} rows of ${d}`,
@@ -73,14 +82,14 @@ export function assembleIndex(parts: readonly VideoPart[], settings: IndexSettin
       rows.startSec.push(row.startSec);
       rows.endSec.push(row.endSec);
       const thumbnail = row.thumbnail ?? null;
-      rows.thumbnail.push(thumbnail && momentThumbnailPath(n, i));
+      rows.thumbnail.push(thumbnail && momentThumbnailPath(stem, i));
       rowThumbnails.push(thumbnail && (thumbnail instanceof Uint8Array ? async () => thumbnail : thumbnail));
     }
     for (const caption of part.captions) {
       captionVectors.set(caption.vector, captions.length * d);
       captions.push({ video: n, text: caption.text });
     }
-    videos.push({ ...part.video, thumbnail: part.thumbnail ? thumbnailPath(n) : null });
+    videos.push({ ...part.video, thumbnail: part.thumbnail ? thumbnailPath(stem) : null });
     thumbnails.push(part.thumbnail ?? (async () => null));
   });
   const manifest: IndexManifest = {

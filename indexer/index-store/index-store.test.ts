@@ -8,7 +8,7 @@ import { l2NormalizeRowsInPlace } from "../../shared/vectors.ts";
 import { assembleIndex, splitIndex, type VideoPart } from "./assemble.ts";
 import { mergeIndexes } from "./merge.ts";
 import { readIndex } from "./reader.ts";
-import { recoverInterruptedWrite, writeIndexAtomically } from "./writer.ts";
+import { recoverInterruptedWrite, thumbnailStem, writeIndexAtomically } from "./writer.ts";
 
 const D = 4;
 const SETTINGS = {
@@ -96,14 +96,21 @@ describe("index store", () => {
     expect(new TextDecoder().decode((await back.thumbnails[2]()) ?? new Uint8Array())).toBe(
       "jpeg of c/d.mp4",
     );
-    // Moment thumbnails: thumbnails/<video>-<row of the video>.jpg, null for the mean rows.
+    // Thumbnails are named by the video id's hash (thumbnailStem), not by position: <stem>.jpg, and
+    // <stem>-<row of the video>.jpg for moments (null for the mean rows).
+    const b = thumbnailStem("b.mp4");
+    const d = thumbnailStem("c/d.mp4");
+    expect(b).toMatch(/^[0-9a-f]{16}$/);
+    expect(back.videos.map((v) => v.thumbnail)).toEqual(
+      data.videos.map((v) => (v.thumbnail === null ? null : `thumbnails/${thumbnailStem(v.id)}.jpg`)),
+    );
     expect(back.rows.thumbnail).toEqual([
       null,
       null,
-      "thumbnails/1-1.jpg",
-      "thumbnails/1-2.jpg",
+      `thumbnails/${b}-1.jpg`,
+      `thumbnails/${b}-2.jpg`,
       null,
-      "thumbnails/2-1.jpg",
+      `thumbnails/${d}-1.jpg`,
     ]);
     expect(new TextDecoder().decode((await back.rowThumbnails?.[3]?.()) ?? new Uint8Array())).toBe(
       "moment 2 of b.mp4",
@@ -188,8 +195,16 @@ describe("index store", () => {
     await writeIndexAtomically(join(dir, "merged"), mergeIndexes(shards, ["s2", "s1"], SETTINGS.createdAt));
     const merged = await filesOf(join(dir, "merged"));
     expect(merged).toEqual(await filesOf(join(dir, "full")));
-    // The moment thumbnails came along (renumbered with their videos).
-    expect(Object.keys(merged).filter((name) => /^thumbnails\/\d+-\d+\.jpg$/.test(name))).toHaveLength(3);
+    // The moment thumbnails came along, under the same names as in the shards (named by video id).
+    const momentNames = Object.keys(merged).filter((name) =>
+      /^thumbnails\/[0-9a-f]{16}-\d+\.jpg$/.test(name),
+    );
+    expect(momentNames).toHaveLength(3);
+    const shardNames = [
+      ...Object.keys(await filesOf(join(dir, "s1"))),
+      ...Object.keys(await filesOf(join(dir, "s2"))),
+    ];
+    for (const name of momentNames) expect(shardNames).toContain(name);
   });
 
   it("refuses to merge shards built with other options, or holding the same video", async () => {

@@ -1,5 +1,6 @@
 // Writes an index directory atomically: build it in a temp dir beside the target, then swap it in;
 // refuses to replace anything that is not an index, and recovers what a killed write left behind.
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
@@ -69,11 +70,12 @@ async function writeFiles(dir: string, data: IndexData): Promise<void> {
 }
 
 /**
- * Names an index directory holds: the format's files and sync.json; thumbnails/ holds `<n>.jpg` (video n)
- * and `<n>-<i>.jpg` (row i of video n).
+ * Names an index directory holds: the format's files and sync.json; thumbnails/ holds `<stem>.jpg` (a
+ * video) and `<stem>-<i>.jpg` (row i of a video), or `<n>.jpg` and `<n>-<i>.jpg` as earlier versions named
+ * them by position.
  */
 const INDEX_ENTRIES = new Set<string>([...Object.values(INDEX_FILES), SYNC_FILE]);
-const THUMBNAIL_NAME = /^\d+(-\d+)?\.jpg$/;
+const THUMBNAIL_NAME = /^(\d+|[0-9a-f]{16})(-\d+)?\.jpg$/;
 
 /** Entries of the index directory `dir` that no index writer made (relative paths, sorted). */
 async function unrelatedEntries(dir: string): Promise<string[]> {
@@ -195,12 +197,22 @@ export async function writeIndexAtomically(outDir: string, data: IndexData): Pro
   }
 }
 
-/** Thumbnail path (relative to the index dir) of video number `n`. */
-export function thumbnailPath(n: number): string {
-  return `${INDEX_FILES.thumbnailDir}/${n}.jpg`;
+/**
+ * File stem of a video's thumbnails: the first 16 hex digits of the SHA-256 of its id. Named by the id,
+ * not by the video's position, so a shard's index, the merged index and a synced index name a video's
+ * thumbnails alike (their paths are Vectorize metadata: a position would change whenever a video is
+ * added before it, and differ between a shard and the merge).
+ */
+export function thumbnailStem(videoId: string): string {
+  return createHash("sha256").update(videoId, "utf8").digest("hex").slice(0, 16);
 }
 
-/** Moment thumbnail path (relative to the index dir) of row `i` (counted within its video) of video `n`. */
-export function momentThumbnailPath(n: number, i: number): string {
-  return `${INDEX_FILES.thumbnailDir}/${n}-${i}.jpg`;
+/** Thumbnail path (relative to the index dir) of the video with this thumbnailStem. */
+export function thumbnailPath(stem: string): string {
+  return `${INDEX_FILES.thumbnailDir}/${stem}.jpg`;
+}
+
+/** Moment thumbnail path (relative to the index dir) of row `i` (counted within its video) of a video. */
+export function momentThumbnailPath(stem: string, i: number): string {
+  return `${INDEX_FILES.thumbnailDir}/${stem}-${i}.jpg`;
 }

@@ -1,6 +1,9 @@
 // Vector ids, namespaces and metadata built from an index, checked against the worker's reader.
 import { describe, expect, it } from "vitest";
 import { keyOfVectorId, videoKey } from "../../shared/vectorize-ids.ts";
+import { assembleIndex, splitIndex } from "../index-store/assemble.ts";
+import type { IndexData } from "../index-store/index-data.ts";
+import { recordHash } from "./ledger.ts";
 import { buildVectorRecords, VECTORIZE_LIMITS } from "./records.ts";
 import { syntheticIndex } from "./synthetic-index.ts";
 
@@ -82,6 +85,32 @@ describe("buildVectorRecords", () => {
     // The worker fetches a video's vector by its bare key.
     for (const id of ids)
       expect(records.some((r) => r.id === keyOfVectorId(r.id) && r.metadata.videoId === id)).toBe(true);
+  });
+
+  it("gives every video the same ids and metadata whatever else the index holds", async () => {
+    // A sync that adds a video sorting first, or a shard beside the merged index: nothing of the
+    // other videos may change (thumbnail paths included), or upload would re-send all of them.
+    const shape = { dimension: 4, aggregations: ["mean"], segmentsPerVideo: 1, captionsPerVideo: 2, seed: 4 };
+    const withThumbnails = (index: IndexData) => {
+      const parts = splitIndex(index).map((p) => ({
+        ...p,
+        thumbnail: async () => new Uint8Array([0xff, 0xd8]),
+      }));
+      const { format: _f, formatVersion: _v, counts: _c, ...settings } = index.manifest;
+      return assembleIndex(parts, settings);
+    };
+    const later = syntheticIndex({ ...shape, videos: 3, ids: ["b.mp4", "c.mp4", "d.mp4"] });
+    const first = syntheticIndex({ ...shape, videos: 1, ids: ["a.mp4"] });
+    const before = await buildVectorRecords(withThumbnails(later));
+    const { format: _f, formatVersion: _v, counts: _c, ...settings } = later.manifest;
+    const after = await buildVectorRecords(
+      withThumbnails(assembleIndex([...splitIndex(first), ...splitIndex(later)], settings)),
+    );
+    const hashes = new Map(after.map((r) => [r.id, recordHash(r)]));
+    for (const record of before) expect(hashes.get(record.id), record.id).toBe(recordHash(record));
+    expect(before.find((r) => r.id === "b.mp4")?.metadata.thumbnail).toMatch(
+      /^thumbnails\/[0-9a-f]{16}\.jpg$/,
+    );
   });
 
   it("rejects two videos with the same id", async () => {

@@ -1,0 +1,171 @@
+// An array job on one machine: three `index --shard auto --shards 3` processes of the real CLI run in
+// parallel, told their shard only by the engines' variables (JOB_COMPLETION_INDEX as a Kubernetes
+// Indexed Job sets it, SLURM_ARRAY_TASK_ID as `sbatch --array=1-3` does); `merge` of their indexes is
+// byte-identical to one unsharded run, and each shard uploaded into one (fake) Vectorize index with its
+// own ledger leaves it holding exactly the merged index's vectors.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CommandContext } from "../indexer/command.ts";
+import { createUploadCommand } from "../indexer/commands/upload.ts";
+import { readIndex } from "../indexer/index-store/reader.ts";
+import { SHARD_INDEX_VARIABLES } from "../indexer/library/shard.ts";
+import { startFakeVectorize } from "../indexer/vectorize/fake-vectorize-server.ts";
+import { buildVectorRecords } from "../indexer/vectorize/records.ts";
+import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import { PROJECT_ROOT } from "./shared-data.ts";
+
+let dir = "";
+let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+
+const indexArgs = (out: string) => [
+  "index",
+  toy.videos,
+  "--out",
+  out,
+  "--model",
+  toy.model,
+  "--captions",
+  join(toy.toy, "captions.csv"),
+  "--sample",
+  "fps:2",
+  "--segments",
+  "2",
+  "--threads",
+  "1",
+];
+
+/**
+ * The environment of an array task: this process's, without any engine's array variables (the test
+ * may itself run inside a job), plus `task`.
+ */
+function taskEnv(task: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env))
+    if (
+      (SHARD_INDEX_VARIABLES as readonly string[]).includes(name) ||
+      /^(SLURM_ARRAY_|AWS_BATCH_)/.test(name)
+    )
+      delete env[name];
+  return { ...env, ...task };
+}
+
+/** Runs the CLI (tsx, as `npm run cli`) as a child process. */
+function runCliProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(PROJECT_ROOT, "indexer", "cli.ts"), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      env,
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
+}
+
+// Task k of the array job, as each engine numbers it: Kubernetes from 0, this Slurm array from 1.
+const tasks: Record<string, string>[] = [
+  { JOB_COMPLETION_INDEX: "0" },
+  { JOB_COMPLETION_INDEX: "1" },
+  {
+    SLURM_ARRAY_TASK_ID: "3",
+    SLURM_ARRAY_TASK_MIN: "1",
+    SLURM_ARRAY_TASK_MAX: "3",
+    SLURM_ARRAY_TASK_COUNT: "3",
+  },
+];
+const shardDirs = () => tasks.map((_, k) => join(dir, `shard-${k}`));
+let runs: { code: number | null; stderr: string }[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "indexer-shards-"));
+  toy = await makeToyFixture(dir, 9);
+  // The three tasks at once, as an array job runs them, and the unsharded run to compare with.
+  runs = await Promise.all(
+    tasks.map((task, k) =>
+      runCliProcess([...indexArgs(shardDirs()[k]), "--shard", "auto", "--shards", "3"], taskEnv(task)),
+    ),
+  );
+  expect((await runCli(indexArgs(join(dir, "whole")))).code).toBe(0);
+}, 240_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("index --shard auto as an array job", () => {
+  it("each process takes its shard from its engine's variable", () => {
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(runs[0].stderr).toContain("shard 1/3 (from JOB_COMPLETION_INDEX=0)");
+    expect(runs[1].stderr).toContain("shard 2/3 (from JOB_COMPLETION_INDEX=1)");
+    expect(runs[2].stderr).toContain(
+      "shard 3/3 (from SLURM_ARRAY_TASK_ID=3 (SLURM_ARRAY_TASK_MIN=1, step 1))",
+    );
+  });
+
+  it("merge of the three shards is byte-identical to one unsharded run", async () => {
+    const counts = await Promise.all(shardDirs().map(async (d) => (await readIndex(d)).videos.length));
+    expect(counts.reduce((a, b) => a + b)).toBe(9);
+    expect(counts.filter((n) => n > 0).length).toBeGreaterThan(1);
+    const merged = join(dir, "merged");
+    const run = await runCli(["merge", merged, ...shardDirs()]);
+    expect(run.code).toBe(0);
+    expect(await indexFiles(merged)).toEqual(await indexFiles(join(dir, "whole")));
+  });
+
+  it("each shard syncs straight into one Vectorize index, side by side", async () => {
+    const whole = await readIndex(join(dir, "whole"));
+    const fake = await startFakeVectorize({
+      accountId: "0123456789abcdef0123456789abcdef",
+      token: "test-token-shards-8Qw2",
+      indexName: "clips",
+      dimensions: whole.manifest.model.dimension,
+      asyncMutations: true,
+    });
+    try {
+      const upload = createUploadCommand({
+        env: {
+          CLOUDFLARE_ACCOUNT_ID: "0123456789abcdef0123456789abcdef",
+          CLOUDFLARE_API_TOKEN: "test-token-shards-8Qw2",
+          CLOUDFLARE_API_BASE_URL: fake.baseUrl,
+        },
+      });
+      const context: CommandContext = {
+        stdout: { write: () => true },
+        stderr: { write: () => true },
+        stdin: Readable.from([]),
+        verbose: false,
+      };
+      for (const shardDir of shardDirs())
+        expect(await upload.run([shardDir, "--vectorize", "clips"], context)).toBe(0);
+      fake.settle();
+      expect(fake.violations).toEqual([]);
+      expect(fake.deletedIds).toEqual([]);
+      const records = await buildVectorRecords(whole);
+      expect([...fake.stored.keys()].sort()).toEqual(records.map((r) => r.id).sort());
+      for (const record of records) expect(fake.stored.get(record.id)?.metadata).toEqual(record.metadata);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("refuses in one line (exit 2) when no engine's variable is set", async () => {
+    const run = await runCliProcess(
+      [...indexArgs(join(dir, "none")), "--shard", "auto", "--shards", "3"],
+      taskEnv({}),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /--shard auto found none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX set/,
+    );
+  });
+});
