@@ -1,5 +1,6 @@
 // Caches query embeddings with the Cache API (per data center), keyed by model files and normalized query.
 import type { DeploymentRecord } from "../../shared/deployment/deployment-format.ts";
+import { cleanText } from "../../shared/tokenizer/pretokenize.ts";
 
 const CACHE_ORIGIN = "https://query-embedding.cache";
 /** Seconds a cached embedding is kept; it only changes when the model changes, which changes the key. */
@@ -67,7 +68,11 @@ export async function writeCachedEmbedding(
   }
 }
 
-/** Same spelling for the same query, for the embedding cache key (the tokenizer lowercases anyway). */
+/**
+ * The embedding cache's spelling of a query: exactly the text the tokenizer splits into words (its own
+ * cleanText), so two queries share a key only when they tokenize alike. A rule of its own would not: JS's
+ * \s counts U+FEFF as a space, CLIP's tokenizer does not, so "red\ufeffball" got the embedding of "red ball".
+ */
 export function normalizeQuery(q: string): string {
-  return q.trim().replace(/\s+/g, " ").toLowerCase();
+  return cleanText(q);
 }

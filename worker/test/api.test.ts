@@ -101,6 +101,9 @@ describe("worker API", () => {
     const again = await search("  Green   TREE ");
     expect(again.body.cached).toBe(true);
     expect((again.body.results as Hit[])[0].videoId).toBe("green-tree.mp4");
+    // The key is the text the tokenizer sees: U+FEFF is not a space to CLIP's tokenizer (it is to JS's \s).
+    expect((await search("green\ufefftree")).body.cached).toBe(false);
+    expect((await search("green\u00a0tree")).body.cached).toBe(true);
     const long = await search(`green ${"tree ".repeat(80)}`);
     expect(long.body.truncated).toBe(true);
     expect((await search("green tree")).body.truncated).toBeUndefined();
