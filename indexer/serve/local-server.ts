@@ -1,6 +1,7 @@
 // Serves a model and an index locally the way `npm start` does: local R2 filled, then `wrangler dev`
 // with rate limiting off on the same state folder.
 import { fileURLToPath } from "node:url";
+import { buildBrowserBundle } from "../../scripts/build-browser.ts";
 import { collectDeployment } from "../deploy/collect-deployment.ts";
 import { runDeploy } from "../deploy/run-deploy.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
@@ -67,6 +68,8 @@ export async function deployLocally(options: {
 /** Deploys the model and index to local R2 and starts `wrangler dev` on them. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const uploaded = await deployLocally(options);
+  // The page's visual-query bundle (wrangler.toml [assets]), built from this checkout's sources.
+  await buildBrowserBundle();
   options.log("starting wrangler dev ...");
   const server = await startWranglerDev({
     configPath: WRANGLER_CONFIG,

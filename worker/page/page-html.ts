@@ -1,4 +1,5 @@
-// The web page at "/": plain HTML + CSS (no build step) whose script (/page.js) calls the JSON API.
+// The web page at "/": plain HTML + CSS whose script (/page.js) calls the JSON API; a search by image or clip
+// imports the visual-query bundle (/browser/visual-query.js, built by scripts/build-browser.ts) on first use.
 
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -55,6 +56,16 @@ export const PAGE_HTML = `<!doctype html>
   .similar-list img { width: 64px; height: 48px; object-fit: cover; background: #e5e5e5; border-radius: .2rem; flex: none; }
   .panel-error { color: #b3261e; }
   #more { margin: 1rem 0; }
+  #visual { margin: 0 0 .75rem; }
+  .drop { padding: .6rem .8rem; border: 2px dashed #999; border-radius: .5rem; background: #fff; }
+  .drop.dragging { border-color: #1a56c8; background: #eef3fc; }
+  .drop input[type="file"] { max-width: 100%; font: inherit; }
+  .note { margin: .35rem 0 0; font-size: .88rem; color: #555; }
+  #visual-progress-block { margin-top: .5rem; }
+  #visual-progress-block label { font-weight: 400; font-size: .9rem; }
+  #visual-progress { width: 100%; height: .8rem; }
+  #describe { margin: 0 0 .75rem; padding: .6rem 1rem; border: 1px solid #ddd; border-radius: .5rem; background: #fff; }
+  #describe ol { margin: .3rem 0 0; padding-left: 1.3rem; }
   @media (max-width: 600px) {
     main { padding: .75rem; }
     .result, .result.playing { grid-template-columns: minmax(0, 1fr); gap: .5rem; }
@@ -72,6 +83,17 @@ export const PAGE_HTML = `<!doctype html>
     <button type="submit" id="go" disabled>Search</button>
   </div>
 </form></search>
+<section id="visual" aria-labelledby="visual-title">
+  <div id="drop" class="drop">
+    <label for="media-file" id="visual-title">Or search with an image or a short clip</label>
+    <input type="file" id="media-file" accept="image/*,video/*" aria-describedby="visual-note">
+    <p id="visual-note" class="note">Choose, drop or paste one. It is embedded in this browser: the image or clip never leaves your device, only its vector is sent.</p>
+  </div>
+  <div id="visual-progress-block" hidden>
+    <label for="visual-progress" id="visual-progress-label">Downloading</label>
+    <progress id="visual-progress" max="1" value="0"></progress>
+  </div>
+</section>
 <div id="status" role="status" aria-live="polite"></div>
 <div id="error" role="alert" hidden></div>
 <section id="landing" aria-labelledby="landing-title">
@@ -81,6 +103,10 @@ export const PAGE_HTML = `<!doctype html>
     <h2 id="examples-title">Try one of its captions</h2>
     <ul id="examples" aria-labelledby="examples-title"></ul>
   </div>
+</section>
+<section id="describe" aria-labelledby="describe-title" hidden>
+  <h2 id="describe-title">Describe this clip</h2>
+  <ol id="describe-list"></ol>
 </section>
 <ol id="results" class="results" aria-label="Results"></ol>
 <button type="button" id="more" hidden>More results</button>

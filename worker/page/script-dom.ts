@@ -21,9 +21,18 @@ function isAbort(error) {
  * server answered when it was not JSON; AbortError passes through untouched.
  */
 async function getJson(url, signal) {
+  return requestJson(url, { signal, headers: { accept: "application/json" } });
+}
+
+/** POST \`body\` as JSON; answers and errors as getJson. */
+async function postJson(url, body, signal) {
+  return requestJson(url, { method: "POST", signal, body: JSON.stringify(body), headers: { accept: "application/json", "content-type": "application/json" } });
+}
+
+async function requestJson(url, init) {
   let response;
   try {
-    response = await fetch(url, { signal, headers: { accept: "application/json" } });
+    response = await fetch(url, init);
   } catch (error) {
     if (isAbort(error)) throw error;
     throw new Error("the server could not be reached; check your connection and try again");

@@ -1,4 +1,4 @@
-// Page script, part 4: the search itself. The latest query wins (older requests are aborted and their
+// Page script, part 5: the search itself. The latest query wins (older requests are aborted and their
 // answers ignored), each state looks different, the query lives in the address bar (history), and "More
 // results" pages with offset.
 
@@ -60,6 +60,7 @@ function search(text, push) {
   current = null;
   list.replaceChildren();
   more.hidden = true;
+  clearVisual();
   if (input.value !== text) input.value = text;
   syncButton();
   const address = addressOf(q);
@@ -75,19 +76,24 @@ function search(text, push) {
   }
   landing.hidden = true;
   document.title = q + " \\u2013 CLIP video search";
-  const run = { q, controller: new AbortController(), shown: 0 };
+  const run = { q, label: quoted(q), vector: null, controller: new AbortController(), shown: 0 };
   current = run;
-  setState("loading", "Searching for " + quoted(q) + "\\u2026");
+  setState("loading", "Searching for " + run.label + "\\u2026");
   loadPage(run, false);
 }
 
-/** Fetches the next page of \`run\` and shows it, unless a newer search replaced it meanwhile. */
+/**
+ * Fetches the next page of \`run\` (its text, or the vector of an image or clip) and shows it, unless a newer
+ * search replaced it meanwhile.
+ */
 async function loadPage(run, focusFirstNew) {
   list.setAttribute("aria-busy", "true");
   more.disabled = true;
   try {
     const url = "/api/search?q=" + encodeURIComponent(run.q) + "&k=" + pageSize + "&offset=" + run.shown;
-    const body = await getJson(url, run.controller.signal);
+    const body = run.vector
+      ? await postJson("/api/search", { vector: run.vector, k: pageSize, offset: run.shown }, run.controller.signal)
+      : await getJson(url, run.controller.signal);
     if (run !== current) return;
     const items = body.results.map((hit) => resultItem(hit, run.controller.signal));
     list.append(...items);
@@ -96,10 +102,10 @@ async function loadPage(run, focusFirstNew) {
     // A full page may have more behind it; the store refuses offsets past what it can rank (then we stop).
     more.hidden = items.length < pageSize;
     if (run.shown === 0) {
-      setState("no-results", "No videos match " + quoted(run.q) + ". Try other words, or one of the examples.");
+      setState("no-results", "No videos match " + run.label + ". Try other words, or one of the examples.");
       landing.hidden = false;
     } else {
-      setState("results", plural(run.shown, "result") + " for " + quoted(run.q) + ", model " + body.model +
+      setState("results", plural(run.shown, "result") + " for " + run.label + ", model " + body.model +
         (body.truncated ? " (query cut to the model's 77 tokens)" : "") + (more.hidden ? "" : "; more below"));
     }
     if (focusFirstNew && items[0]) items[0].querySelector(".title").focus();
@@ -107,7 +113,7 @@ async function loadPage(run, focusFirstNew) {
     if (isAbort(error) || run !== current) return;
     if (run.shown > 0) {
       more.hidden = true;
-      setState("results", plural(run.shown, "result") + " for " + quoted(run.q) + "; no more could be loaded: " + error.message);
+      setState("results", plural(run.shown, "result") + " for " + run.label + "; no more could be loaded: " + error.message);
     } else showError(error.message);
   } finally {
     if (run === current) {

@@ -9,11 +9,13 @@ import { PAGE_SCRIPT } from "../page/page-script.ts";
 /**
  * Only this origin's script, API, thumbnails and icon; inline styles (the page's one <style>; the player
  * sets positions through element.style); videos from this origin's media route or any http(s) URL an index
- * names; never framed (clickjacking).
+ * names; WebAssembly (onnxruntime-web in the page) and this origin's workers (ffmpeg.wasm's) for the visual
+ * query; never framed (clickjacking).
  */
 export const PAGE_CSP = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "media-src 'self' https: http:",
