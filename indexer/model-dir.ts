@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { InputError } from "../shared/errors.ts";
 import { type ClipModelConfig, parseClipConfig } from "../shared/model/clip-config.ts";
+import type { TowerStamp } from "./tower-stamp.ts";
 
 /** Weight types, named and suffixed as Transformers.js v3 names its files (`dtype` option). */
 export const MODEL_DTYPE_SUFFIX = {
@@ -186,19 +187,8 @@ export function describeTowerFile(file: TowerFile): string {
     : `${file.name} (${file.dtype})`;
 }
 
-/** Pins a model's vision tower on disk: cached or half-written frame vectors stay valid while it is equal. */
-export interface VisionModelStamp {
-  id: string;
-  /** projection_dim. */
-  dimension: number;
-  /** Absolute path of the vision .onnx file (the dtype is part of its name). */
-  file: string;
-  sizeBytes: number;
-  mtimeMs: number;
-}
-
 /** Stamps `model`'s `tower` file (resolved with that tower asked for). */
-export function towerStamp(model: ModelDirectory, tower: "text" | "vision"): VisionModelStamp {
+export function towerStamp(model: ModelDirectory, tower: "text" | "vision"): TowerStamp {
   const file = towerFile(model, tower).path;
   const info = statSync(file);
   return {
@@ -211,6 +201,6 @@ export function towerStamp(model: ModelDirectory, tower: "text" | "vision"): Vis
 }
 
 /** Stamps `model`'s vision tower (resolved with the vision tower asked for). */
-export function visionModelStamp(model: ModelDirectory): VisionModelStamp {
+export function visionModelStamp(model: ModelDirectory): TowerStamp {
   return towerStamp(model, "vision");
 }

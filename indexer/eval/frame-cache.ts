@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, realpath, stat, unlink } from "node:fs/promis
 import { join, resolve } from "node:path";
 import { encodeNpy, parseNpy } from "../../shared/npy.ts";
 import { writeFileDurably } from "../index-store/durable-file.ts";
-import type { VisionModelStamp } from "../model-dir.ts";
+import type { TowerStamp } from "../tower-stamp.ts";
 
 /** Identity of a source file: a changed size or mtime means the video must be embedded again. */
 export interface SourceIdentity {
@@ -30,7 +30,7 @@ export interface VideoFrames {
 
 /** Settings that change frame vectors; a different value selects a different cache folder. */
 export interface FrameCacheSettings {
-  model: VisionModelStamp;
+  model: TowerStamp;
   /** Canonical sampling spelling, e.g. "fps:1". */
   sampling: string;
   /** Resolved decoder, "native" or "wasm". */

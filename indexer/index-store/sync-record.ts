@@ -2,21 +2,13 @@
 // identity of every video's source, so the next `index` on the same --out re-embeds only what changed.
 // No Node imports: IndexData (read by worker-side tests too) names its type; read-sync-record.ts reads the file.
 import type { VectorDtype } from "../../shared/index-format.ts";
+import type { TowerStamp } from "../tower-stamp.ts";
 import type { SourceIdentity } from "./video-result.ts";
 
 /** File name inside the index directory (read by the indexer only; the worker never needs it). */
 export const SYNC_FILE = "sync.json";
 const SYNC_FORMAT = "clip-video-index-sync";
 const SYNC_VERSION = 1;
-
-/** A model tower pinned on disk (as model-dir.ts's visionModelStamp). */
-export interface TowerStamp {
-  id: string;
-  dimension: number;
-  file: string;
-  sizeBytes: number;
-  mtimeMs: number;
-}
 
 /** Everything that decides the stored vectors. */
 export interface SyncSettings {
