@@ -1,16 +1,20 @@
-// `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table).
+// `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table) and
+// the browser's image encoder (vision_model.onnx).
 
 import { InputError } from "../../shared/errors.ts";
 import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
 import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
 import type { Command } from "../command.ts";
 import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
+import type { VisionChoice } from "../edge/prepare-vision-tower.ts";
 import type { MatMulForm } from "../edge/quantize-matmul.ts";
-import { parseModelDtype } from "../model-dir.ts";
+import { readFrameTensors } from "../edge/verification-frames.ts";
+import { parseModelDtype, resolveModelDir } from "../model-dir.ts";
 
 const usage = `
 Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm]
-                                   [--min-cosine X] [--json]
+                                   [--min-cosine X] [--vision auto|int8|fp32|none]
+                                   [--vision-frames DIR] [--json]
 
 Turns a CLIP model directory (Transformers.js layout: onnx/text_model.onnx or text_model.onnx; or optimum's
 model.onnx, cut to its text tower; inline or external weights; plus vocab.json, merges.txt, config.json)
@@ -19,12 +23,17 @@ into the text encoder the Worker runs in onnxruntime-web:
                                             input inputs_embeds [batch, seq, width] replaces the token lookup
   token_embeddings.bin                      the token-embedding table: int8 + one float32 scale per row
                                             (--table int8, default) or float16 (--table float16)
-  edge.json                                 layout of the above, graph inputs, model id and dimension
+  vision_model.onnx                         the image encoder for the browser (onnxruntime-web), one file:
+                                            int8 MatMuls when they keep --min-cosine to the fp32 tower on
+                                            the verification frames, else the fp32 tower (--vision auto)
+  edge.json                                 layout of the above, graph inputs, model id and dimension,
+                                            the vision file's size, SHA-256, dtype, cosines, preprocessing
   vocab.json, merges.txt, config.json       copied from --model
 The model id and dimension stay those of the source model, so its indexes are accepted.
 The result is written beside --out and checked before it replaces anything: 48 fixed sentences are encoded by
 the source (fp32, onnxruntime-node) and by the new encoder (onnxruntime-web, as in the Worker); below the
-minimum cosine the run fails (exit 2) and --out is left as it was.
+minimum cosine the run fails (exit 2) and --out is left as it was. The vision tower is measured the same way
+on 8 generated frames (or the .npy tensors of --vision-frames DIR, e.g. written by \`frames VIDEO --model M\`).
 
 Options:
   --model DIR     source CLIP model directory
@@ -32,12 +41,20 @@ Options:
   --table T       int8 | float16 (default int8)
   --matmul F      integer (ONNX MatMulInteger, default) | dqmm (com.microsoft DynamicQuantizeMatMul)
   --dtype fp32    source weights (only fp32: the int8 rewrite starts from full precision)
-  --min-cosine X  refuse the result when any sentence's cosine to the source is below X (default 0.99)
+  --min-cosine X  refuse the result when any sentence's cosine to the source is below X (default 0.99);
+                  the same floor picks the vision tower's dtype
+  --vision V      auto (default; no vision file when the model has no vision tower) | int8 | fp32 | none
+  --vision-frames DIR  measure the vision tower on DIR's .npy CLIP input tensors [3, S, S]
   --json          print the result as JSON on stdout
 `;
 
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The .npy frame tensors of `dir`, checked against the model's crop size. */
+function frameTensorsFor(modelDir: string, dir: string): Float32Array[] {
+  return readFrameTensors(dir, resolveModelDir(modelDir, { towers: [] }).config.cropSize);
 }
 
 export const command: Command = {
@@ -54,6 +71,8 @@ export const command: Command = {
         matmul: { type: "string" },
         dtype: { type: "string" },
         "min-cosine": { type: "string" },
+        vision: { type: "string" },
+        "vision-frames": { type: "string" },
         json: { type: "boolean" },
       },
       false,
@@ -68,6 +87,12 @@ export const command: Command = {
         "bad_arguments",
         `--min-cosine must be a number in -1..1, got "${values["min-cosine"]}"`,
       );
+    const vision = parseChoiceOption<VisionChoice | "none">(values.vision ?? "auto", "--vision", [
+      "auto",
+      "int8",
+      "fp32",
+      "none",
+    ]);
     context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
     const result = await prepareEdgeModel({
       modelDir,
@@ -76,6 +101,11 @@ export const command: Command = {
       matmul,
       dtype: parseModelDtype(values.dtype),
       minCosine,
+      vision,
+      visionFrames:
+        values["vision-frames"] === undefined
+          ? undefined
+          : frameTensorsFor(modelDir, values["vision-frames"]),
       onProgress: (message) => context.stderr.write(`${message}\n`),
     });
     const outBytes = Object.values(result.files).reduce((a, b) => a + b, 0);
@@ -83,12 +113,16 @@ export const command: Command = {
       context.stdout.write(`${JSON.stringify({ outDir, ...result }, null, 2)}\n`);
     } else {
       const { manifest, quantized, verification } = result;
+      const tower = result.vision?.tower;
       context.stderr.write(
         `${quantized.matmuls} MatMuls quantized (${mib(quantized.bytesBefore)} -> ${mib(quantized.bytesAfter)}), ` +
           `token table ${manifest.table.rows}x${manifest.table.width} ${manifest.table.dtype}\n` +
           `source text model ${mib(result.sourceBytes)} -> ${outDir} ${mib(outBytes)} ` +
           `(model ${manifest.model.id}, dimension ${manifest.model.dimension})\n` +
-          `verified: cosine to the source over ${verification.sentences} sentences min ${verification.minCosine.toFixed(5)}, mean ${verification.meanCosine.toFixed(5)} (floor ${verification.threshold})\n`,
+          `verified: cosine to the source over ${verification.sentences} sentences min ${verification.minCosine.toFixed(5)}, mean ${verification.meanCosine.toFixed(5)} (floor ${verification.threshold})\n` +
+          (tower
+            ? `vision tower ${tower.dtype} ${mib(tower.bytes)} (${result.vision?.tried.map((t) => `${t.dtype} ${mib(t.bytes)} min cosine ${t.cosineMin.toFixed(5)}`).join("; ")}; ${tower.verifiedFrames} frames)\n`
+            : "no vision tower written\n"),
       );
       context.stdout.write(`${outDir}\n`);
     }

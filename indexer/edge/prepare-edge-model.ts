@@ -29,6 +29,12 @@ import { nodeOrt } from "../onnx-runtime.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
 import { extractTokenEmbedding, INPUTS_EMBEDS } from "./extract-token-embedding.ts";
 import { computeLastTokenOnly, type LastTokenSummary } from "./last-token-layer.ts";
+import {
+  type VisionChoice,
+  type VisionTowerResult,
+  withVisionTower,
+  writeVisionTower,
+} from "./prepare-vision-tower.ts";
 import { type MatMulForm, type QuantizeSummary, quantizeMatMuls } from "./quantize-matmul.ts";
 import { saveOptimizedGraph } from "./save-optimized-graph.ts";
 import { type SpecializeSummary, specializeReshapes } from "./specialize-reshapes.ts";
@@ -54,6 +60,14 @@ export interface PrepareEdgeOptions {
   lastToken?: boolean;
   /** Store the graph as ONNX Runtime optimizes it, to skip that at session creation (default true). */
   optimizedGraph?: boolean;
+  /**
+   * The browser's image encoder (vision_model.onnx, edge.json `vision`): "auto" (default: int8 when it keeps
+   * minCosine to the fp32 tower, else fp32), "int8", "fp32", or "none". Under "auto" a model directory
+   * without a vision tower is prepared without one.
+   */
+  vision?: VisionChoice | "none";
+  /** CLIP input tensors [3, S, S] the vision tower is measured on (default: the generated frames). */
+  visionFrames?: Float32Array[];
   /** Progress messages for people. */
   onProgress?: (message: string) => void;
 }
@@ -75,6 +89,8 @@ export interface PrepareEdgeResult {
   lastToken: LastTokenSummary;
   /** Source vs edge cosines on the verification sentences. */
   verification: EdgeVerification;
+  /** The browser's image encoder as written and measured, or null when none was written. */
+  vision: VisionTowerResult | null;
 }
 
 function intInput(name: string, elemType: number | null | undefined): EdgeIntInput {
@@ -127,6 +143,13 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
       `--out ${outDir} exists and is not an edge model directory (no ${EDGE_FILES.manifest}); choose an empty or new folder`,
     );
   const source = resolveModelDir(modelDir, { towers: ["text"], dtype: "fp32" });
+  const visionChoice = options.vision ?? "auto";
+  const visionModel = visionChoice === "none" ? null : withVisionTower(modelDir);
+  if (!visionModel && visionChoice !== "none" && visionChoice !== "auto")
+    throw new InputError(
+      "bad_arguments",
+      `--vision ${visionChoice}: ${modelDir} has no fp32 vision tower (onnx/vision_model.onnx or model.onnx)`,
+    );
   const file = towerFile(source, "text");
   log(`source text tower: ${describeTowerFile(file)}`);
 
@@ -218,10 +241,9 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
         contextLength: source.config.contextLength,
       },
     };
-    writeFileSync(join(dir, EDGE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-    const files: Record<string, number> = {};
-    for (const name of [...Object.values(EDGE_FILES), ...externalData])
-      files[name] = fileBytes(join(dir, name));
+    const writeManifest = () =>
+      writeFileSync(join(dir, EDGE_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeManifest();
     log(
       `verifying: ${VERIFICATION_SENTENCES.length} sentences through the source (onnxruntime-node) and the edge encoder (onnxruntime-web) ...`,
     );
@@ -231,6 +253,23 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
         "edge_verification_failed",
         `the edge encoder does not reproduce ${describeTowerFile(file)}: min cosine ${verification.minCosine.toFixed(5)} (mean ${verification.meanCosine.toFixed(5)}, worst "${verification.worstText.slice(0, 60)}") is below ${verification.threshold}; nothing was written to ${outDir}`,
       );
+    if (!visionModel && visionChoice === "auto")
+      log("no fp32 vision tower in the model directory: written without the browser's image encoder");
+    const vision = visionModel
+      ? await writeVisionTower(visionModel, dir, {
+          choice: visionChoice as VisionChoice,
+          minCosine: options.minCosine ?? DEFAULT_MIN_COSINE,
+          frames: options.visionFrames,
+          onProgress: log,
+        })
+      : null;
+    if (vision) {
+      manifest.vision = vision.tower;
+      writeManifest();
+    }
+    const files: Record<string, number> = {};
+    for (const name of [...Object.values(EDGE_FILES), ...externalData])
+      if (name !== EDGE_FILES.vision || vision) files[name] = fileBytes(join(dir, name));
     return {
       manifest,
       textModel: describeTowerFile(file),
@@ -241,6 +280,7 @@ export async function prepareEdgeModel(options: PrepareEdgeOptions): Promise<Pre
       reshapes,
       lastToken,
       verification,
+      vision,
     };
   }
 }
