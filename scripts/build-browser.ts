@@ -1,9 +1,20 @@
 // Builds the page's visual-query bundle (browser/*.ts + shared/ preprocessing and aggregation +
 // onnxruntime-web + @ffmpeg/ffmpeg) into dist/assets, the Workers Static Assets folder of wrangler.toml,
-// and prints each file's bytes and gzip bytes. Run by `npm start`/`npm run dev`/`deploy` (on demand, through
-// buildBrowserBundle) and by `npm test` (`npm run build:browser`).
+// and prints each file's bytes and gzip bytes. `npm run build:browser` (run by test:worker and check:bundle,
+// which need the folder) rebuilds only when its sources changed; `npm start`/`npm run dev`/`deploy` call
+// ensureBrowserBundle the same way.
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,23 +42,23 @@ function ffmpegCoreDir(): string {
  * Writes `source` as static/<name>-<hash>.partN files of at most PART_BYTES (Workers Static Assets' limit is
  * 25 MiB a file); returns their URL paths, the whole file's SHA-256 hex and its size.
  */
-function splitHashed(source: string, name: string) {
+function splitHashed(outDir: string, source: string, name: string) {
   const data = readFileSync(source);
   const sha256 = createHash("sha256").update(data).digest("hex");
   const parts: string[] = [];
   for (let offset = 0, n = 0; offset < data.length; offset += PART_BYTES, n++) {
     const file = `${name}-${sha256.slice(0, 16)}.part${n}`;
-    writeFileSync(join(ASSETS_DIR, STATIC_PATH, file), data.subarray(offset, offset + PART_BYTES));
+    writeFileSync(join(outDir, STATIC_PATH, file), data.subarray(offset, offset + PART_BYTES));
     parts.push(`${STATIC_PATH}/${file}`);
   }
   return { parts, sha256, bytes: data.length };
 }
 
 /** Copies `source` to static/<name>-<hash><ext> and returns its URL path. */
-function copyHashed(source: string, name: string, extension: string): string {
+function copyHashed(outDir: string, source: string, name: string, extension: string): string {
   const hash = createHash("sha256").update(readFileSync(source)).digest("hex").slice(0, 16);
   const file = `${name}-${hash}${extension}`;
-  copyFileSync(source, join(ASSETS_DIR, STATIC_PATH, file));
+  copyFileSync(source, join(outDir, STATIC_PATH, file));
   return `${STATIC_PATH}/${file}`;
 }
 
@@ -77,21 +88,73 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** Builds dist/assets from scratch; returns every file with its sizes. Throws when a file exceeds 25 MiB. */
+/** What the bundle is built from: the hash of these files names a build. */
+function sourceStamp(): string {
+  const hash = createHash("sha256");
+  const roots = [
+    "browser",
+    "shared",
+    join("indexer", "decode"),
+    join("scripts", "build-browser.ts"),
+    "package-lock.json",
+  ];
+  for (const root of roots)
+    for (const path of statSync(join(ROOT, root)).isDirectory()
+      ? listFiles(join(ROOT, root)).sort()
+      : [join(ROOT, root)])
+      if (!path.endsWith(".test.ts")) hash.update(relative(ROOT, path)).update(readFileSync(path));
+  return hash.digest("hex");
+}
+
+const STAMP_FILE = ".build-stamp";
+
+/** Builds dist/assets unless it was built from these sources already; returns its files (null: kept). */
+export async function ensureBrowserBundle(): Promise<BuiltFile[] | null> {
+  const stamp = sourceStamp();
+  const stampPath = join(ASSETS_DIR, STAMP_FILE);
+  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === stamp) return null;
+  const files = await buildBrowserBundle();
+  writeFileSync(stampPath, stamp);
+  return files;
+}
+
+/**
+ * Builds dist/assets from scratch (beside it, then renamed into place, so that a running wrangler dev never
+ * sees half a folder); returns every file with its sizes. Throws when a file exceeds 25 MiB.
+ */
 export async function buildBrowserBundle(): Promise<BuiltFile[]> {
-  rmSync(ASSETS_DIR, { recursive: true, force: true });
-  mkdirSync(join(ASSETS_DIR, STATIC_PATH), { recursive: true });
+  const target = `${ASSETS_DIR}.${process.pid}.tmp`;
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(join(target, STATIC_PATH), { recursive: true });
+  try {
+    const files = await buildInto(target);
+    rmSync(ASSETS_DIR, { recursive: true, force: true });
+    renameSync(target, ASSETS_DIR);
+    return files;
+  } catch (error) {
+    rmSync(target, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function buildInto(outDir: string): Promise<BuiltFile[]> {
   const ortDist = dirname(createRequire(import.meta.url).resolve("onnxruntime-web/wasm"));
-  const coreWasm = splitHashed(join(ffmpegCoreDir(), "ffmpeg-core.wasm"), "ffmpeg-core.wasm");
+  const coreWasm = splitHashed(outDir, join(ffmpegCoreDir(), "ffmpeg-core.wasm"), "ffmpeg-core.wasm");
   const files = {
-    ortWasm: copyHashed(join(ortDist, "ort-wasm-simd-threaded.wasm"), "ort-wasm-simd-threaded", ".wasm"),
+    ortWasm: copyHashed(
+      outDir,
+      join(ortDist, "ort-wasm-simd-threaded.wasm"),
+      "ort-wasm-simd-threaded",
+      ".wasm",
+    ),
     ortJspiWasm: copyHashed(
+      outDir,
       join(ortDist, "ort-wasm-simd-threaded.jspi.wasm"),
       "ort-wasm-simd-threaded.jspi",
       ".wasm",
     ),
     ffmpegWorker: `${PUBLIC_PATH}/ffmpeg-worker.js`,
-    ffmpegCore: copyHashed(join(ffmpegCoreDir(), "ffmpeg-core.js"), "ffmpeg-core", ".js"),
+    ffmpegCore: copyHashed(outDir, join(ffmpegCoreDir(), "ffmpeg-core.js"), "ffmpeg-core", ".js"),
     ffmpegCoreWasmParts: coreWasm.parts,
     ffmpegCoreWasmSha256: coreWasm.sha256,
     ffmpegCoreWasmBytes: coreWasm.bytes,
@@ -101,7 +164,7 @@ export async function buildBrowserBundle(): Promise<BuiltFile[]> {
       "visual-query": join(ROOT, "browser", "visual-query.ts"),
       "ffmpeg-worker": join(ROOT, "browser", "ffmpeg-worker.ts"),
     },
-    outdir: join(ASSETS_DIR, PUBLIC_PATH),
+    outdir: join(outDir, PUBLIC_PATH),
     chunkNames: "static/[name]-[hash]",
     bundle: true,
     splitting: true,
@@ -113,13 +176,15 @@ export async function buildBrowserBundle(): Promise<BuiltFile[]> {
     logLevel: "warning",
     define: { BROWSER_FILES: JSON.stringify(files) },
   });
-  writeFileSync(join(ASSETS_DIR, "_headers"), HEADERS);
-  const built = listFiles(ASSETS_DIR)
-    .filter((path) => !path.endsWith("_headers"))
+  writeFileSync(join(outDir, "_headers"), HEADERS);
+  // Not served: the build stamp.
+  writeFileSync(join(outDir, ".assetsignore"), `${STAMP_FILE}\n`);
+  const built = listFiles(outDir)
+    .filter((path) => !/(_headers|\.assetsignore)$/.test(path))
     .map((path) => {
       const data = readFileSync(path);
       return {
-        path: `/${relative(ASSETS_DIR, path).split("\\").join("/")}`,
+        path: `/${relative(outDir, path).split("\\").join("/")}`,
         bytes: data.length,
         gzipBytes: gzipSync(data).length,
       };
@@ -143,6 +208,7 @@ export function formatBuiltFiles(files: BuiltFile[]): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const files = await buildBrowserBundle();
-  process.stdout.write(`browser bundle (dist/assets):\n${formatBuiltFiles(files)}\n`);
+  const files = process.argv.includes("--force") ? await buildBrowserBundle() : await ensureBrowserBundle();
+  if (files) process.stdout.write(`browser bundle (dist/assets):\n${formatBuiltFiles(files)}\n`);
+  else process.stdout.write("browser bundle (dist/assets) is up to date (--force rebuilds it)\n");
 }

@@ -11,6 +11,8 @@ import { stepRunner } from "../indexer/serve/run-command.ts";
 export interface DemoServer {
   url: string;
   queries: DemoAssets["queries"];
+  /** What the demo serves (model, index and videos directories). */
+  assets: DemoAssets;
   server: LocalServer;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function startDemoServer(videoCount = 6): Promise<DemoServer> {
     return {
       url: server.url,
       queries: assets.queries,
+      assets,
       server,
       async close() {
         await server.stop();

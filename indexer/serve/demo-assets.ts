@@ -7,6 +7,8 @@ import type { StepRunner } from "./run-command.ts";
 
 /** What the demo serves: the worker's model directory, the index and the toy queries with their answers. */
 export interface DemoAssets {
+  /** The toy CLIP model directory the index was built with. */
+  modelDir: string;
   /** Prepared edge encoder (edge.json, ...): goes to R2 under MODEL_PREFIX. */
   edgeDir: string;
   /** Local index directory: goes to R2 under INDEX_PREFIX. */
@@ -64,5 +66,5 @@ export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets
     run("prepare-edge", ["--model", model, "--out", tmp]),
   );
   const queries = JSON.parse(readFileSync(join(videos, "queries.json"), "utf8")) as DemoAssets["queries"];
-  return { edgeDir: edge, indexDir: index, videosDir: join(videos, "videos"), queries };
+  return { modelDir: model, edgeDir: edge, indexDir: index, videosDir: join(videos, "videos"), queries };
 }

@@ -1,0 +1,284 @@
+// The visual query in headless Debian Chromium (playwright-core) on the `npm start` demo served by wrangler
+// dev: the browser bundle's embeddings equal the indexer's (`embed image`, `embed video --sample uniform:N
+// --aggregate mean`, the same functions called here) for the toy model and, with ../shared, for a real export
+// and a real video; choosing an image or a clip on the page ranks its video first and describes it.
+// Skips with a message when /usr/bin/chromium is absent. Times go to test-output/screenshots/visual.json.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embedImageFile } from "../../indexer/embed/embed-images.ts";
+import { embedVideoFile } from "../../indexer/embed/embed-video.ts";
+import { loadImageEncoder } from "../../indexer/onnx-runtime.ts";
+import type { PreprocessConfig } from "../../shared/image/preprocess.ts";
+import { cosine } from "../../shared/vectors.ts";
+import { type DemoServer, startDemoServer } from "../demo-server.ts";
+import { hasSharedData, sharedPath } from "../shared-data.ts";
+
+/** Where page.test.ts saves its screenshots and measurements (README "The search page"). */
+const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(
+    `skipping the visual-query browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  );
+
+/** The frames sampled from a clip in these tests (the page's default is uniform:8 too). */
+const SAMPLING = "uniform:8";
+
+// The page's globals as the checks below use them inside Chromium (this Node project has no DOM lib).
+declare const document: {
+  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+};
+declare const performance: { getEntriesByName(name: string): { duration: number }[] };
+
+let demo: DemoServer;
+let browser: BrowserContext;
+let profile: string;
+let scratch: string;
+const measured: Record<string, number | string> = {};
+
+/** The model's preprocessing as the page receives it (/api/model/vision's `preprocess`). */
+function preprocessOf(model: Awaited<ReturnType<typeof loadImageEncoder>>["model"]): PreprocessConfig {
+  const { resizeShortestEdge, cropSize, mean, std } = model.config;
+  return { shortestEdge: resizeShortestEdge, cropSize, mean, std };
+}
+
+/** Frame `index` of `video` as a PNG, written by native ffmpeg. */
+function framePng(video: string, index: number, out: string): string {
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    "-i",
+    video,
+    "-vf",
+    `select=eq(n\\,${index})`,
+    "-frames:v",
+    "1",
+    out,
+  ]);
+  return out;
+}
+
+interface BrowserEmbedding {
+  image: number[];
+  clip: number[];
+  frames: number[];
+}
+
+/** The bundle's embeddings of `png` and `clip` with the model file `onnx`, computed in the demo's page. */
+async function embedInBrowser(
+  page: Page,
+  onnx: string,
+  dimension: number,
+  preprocess: PreprocessConfig,
+  png: string,
+  clip: string,
+): Promise<BrowserEmbedding> {
+  const args = {
+    model: Array.from(readFileSync(onnx)),
+    png: Array.from(readFileSync(png)),
+    clip: Array.from(readFileSync(clip)),
+    dimension,
+    preprocess,
+    sampling: SAMPLING,
+    bundle: "/browser/visual-query.js",
+  };
+  // Passed as a global, then run as text: vitest rewrites import() inside functions it compiles.
+  await page.evaluate((a) => {
+    (globalThis as { parityArgs?: unknown }).parityArgs = a;
+  }, args);
+  return page.evaluate(IN_PAGE_EMBED) as Promise<BrowserEmbedding>;
+}
+
+/** What embedInBrowser runs in the page (plain JavaScript). */
+const IN_PAGE_EMBED = `(async () => {
+  const a = globalThis.parityArgs;
+  const visual = await import(a.bundle);
+  const { encoder } = await visual.createVisionEncoder(new Uint8Array(a.model), a.dimension, a.preprocess, "test");
+  const image = await visual.embedImage(encoder, a.preprocess, new Blob([new Uint8Array(a.png)], { type: "image/png" }));
+  const file = new File([new Uint8Array(a.clip)], "clip.mp4", { type: "video/mp4" });
+  const clip = await visual.embedClip(encoder, a.preprocess, file, { sampling: a.sampling });
+  return { image: Array.from(image), clip: Array.from(clip.vector), frames: clip.frames.map((frame) => frame.index) };
+})()`;
+
+/** The indexer's embeddings of the same files (what `embed image` and `embed video` print). */
+async function embedInNode(modelDir: string, png: string, clip: string) {
+  const { model, encoder } = await loadImageEncoder(modelDir);
+  try {
+    const image = await embedImageFile(png, model, encoder);
+    const video = await embedVideoFile(clip, model, encoder, {
+      sampling: SAMPLING,
+      aggregations: [{ kind: "mean" }],
+      id: "clip",
+    });
+    return {
+      image,
+      clip: video.aggregates[0].embeddings[0],
+      frames: video.frames.map((frame) => frame.index),
+      dimension: encoder.dimension,
+      preprocess: preprocessOf(model),
+    };
+  } finally {
+    await encoder.release();
+  }
+}
+
+async function openPage(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1100, height: 800 });
+  page.on("pageerror", (error) => console.warn(`page error: ${error.message}`));
+  await page.goto(demo.url);
+  return page;
+}
+
+/** Chooses `file` on the page; returns the ms from choosing it to the results (the page's measure). */
+async function chooseFile(page: Page, file: string): Promise<number> {
+  await page.setInputFiles("#media-file", file);
+  await page.waitForFunction(
+    () => {
+      const state = document.getElementById("main")?.dataset.state;
+      return state === "error" || performance.getEntriesByName("visual-query").length > 0;
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
+  const error = await page.locator("#error").textContent();
+  expect(await page.evaluate(() => document.getElementById("main")?.dataset.state), error ?? "").toBe(
+    "results",
+  );
+  return Math.round(await page.evaluate(() => performance.getEntriesByName("visual-query")[0].duration));
+}
+
+const shownIds = (page: Page) =>
+  page
+    .locator("#results > li.result")
+    .evaluateAll((items) => items.map((li) => li.getAttribute("data-video-id")));
+
+describe.skipIf(!hasChromium)("visual query in Chromium", () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    scratch = mkdtempSync(join(tmpdir(), "clip-visual-"));
+    profile = mkdtempSync(join(tmpdir(), "clip-chromium-"));
+    demo = await startDemoServer();
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    if (Object.keys(measured).length > 0) {
+      writeFileSync(join(SCREENSHOT_DIR, "visual.json"), `${JSON.stringify(measured, null, 2)}\n`);
+      console.info(`visual query measurements: ${JSON.stringify(measured)}`);
+    }
+    await browser?.close();
+    await demo?.close();
+    for (const dir of [profile, scratch]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("embeds a toy frame PNG and a toy clip as the indexer does (fp32 toy model, cosine >= 0.999)", async () => {
+    const clip = join(demo.assets.videosDir, "toy-05.mp4");
+    const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 5, join(scratch, "toy-01-frame5.png"));
+    const modelDir = demo.assets.modelDir;
+    const node = await embedInNode(modelDir, png, clip);
+    const page = await openPage();
+    const web = await embedInBrowser(
+      page,
+      join(modelDir, "onnx", "vision_model.onnx"),
+      node.dimension,
+      node.preprocess,
+      png,
+      clip,
+    );
+    await page.close();
+    expect(web.frames).toEqual(node.frames);
+    expect(web.frames).toHaveLength(8);
+    const image = cosine(Float32Array.from(web.image), node.image);
+    const video = cosine(Float32Array.from(web.clip), node.clip);
+    measured["toy fp32 cosine, image"] = image;
+    measured["toy fp32 cosine, clip"] = video;
+    expect(image).toBeGreaterThanOrEqual(0.999);
+    expect(video).toBeGreaterThanOrEqual(0.999);
+  }, 180_000);
+
+  it.skipIf(!hasSharedData)(
+    "embeds a frame and a clip of a real video with a real export as the indexer does (hf-tiny-clip fp32, ../shared/videos/vid1.mp4)",
+    async () => {
+      const modelDir = sharedPath("models", "hf-tiny-clip");
+      const clip = sharedPath("videos", "vid1.mp4");
+      const png = framePng(clip, 30, join(scratch, "vid1-frame30.png"));
+      const node = await embedInNode(modelDir, png, clip);
+      const page = await openPage();
+      const web = await embedInBrowser(
+        page,
+        join(modelDir, "onnx", "vision_model.onnx"),
+        node.dimension,
+        node.preprocess,
+        png,
+        clip,
+      );
+      await page.close();
+      expect(web.frames).toEqual(node.frames);
+      const image = cosine(Float32Array.from(web.image), node.image);
+      const video = cosine(Float32Array.from(web.clip), node.clip);
+      measured["hf-tiny-clip fp32 cosine, image"] = image;
+      measured["hf-tiny-clip fp32 cosine, clip"] = video;
+      expect(image).toBeGreaterThanOrEqual(0.999);
+      expect(video).toBeGreaterThanOrEqual(0.999);
+    },
+    180_000,
+  );
+
+  it("ranks the pink-square video first for a PNG of a pink square; the model is downloaded once, then cached", async () => {
+    const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 3, join(scratch, "pink-square.png"));
+    const page = await openPage();
+    const first = await chooseFile(page, png);
+    expect((await shownIds(page))[0]).toBe("toy-01");
+    expect(await page.locator("#status").textContent()).toMatch(/result/);
+    expect(await page.locator("#visual-note").textContent()).toMatch(/never leaves/);
+    expect(await page.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/downloaded$/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-image.png"), fullPage: true });
+    await page.close();
+    // A new page: the model comes from Cache Storage.
+    const again = await openPage();
+    const cached = await chooseFile(again, png);
+    expect((await shownIds(again))[0]).toBe("toy-01");
+    expect(await again.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/cached$/);
+    await again.close();
+    measured["image: choose to results, first (model download) ms"] = first;
+    measured["image: choose to results, cached ms"] = cached;
+  }, 180_000);
+
+  it("ranks a toy clip's video first and describes it with its captions", async () => {
+    const clip = join(demo.assets.videosDir, "toy-02.mp4");
+    const page = await openPage();
+    const first = await chooseFile(page, clip);
+    expect((await shownIds(page))[0]).toBe("toy-02");
+    expect(await page.locator("#describe-title").textContent()).toBe("Describe this clip");
+    const captions = await page
+      .locator("#describe-list li")
+      .evaluateAll((items) => items.map((li) => li.getAttribute("data-video-id")));
+    expect(captions.length).toBeGreaterThan(0);
+    expect(captions[0]).toBe("toy-02");
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-clip.png"), fullPage: true });
+    await page.close();
+    const again = await openPage();
+    const cached = await chooseFile(again, clip);
+    expect((await shownIds(again))[0]).toBe("toy-02");
+    await again.close();
+    measured["clip: choose to results, first (ffmpeg core download) ms"] = first;
+    measured["clip: choose to results, cached ms"] = cached;
+  }, 240_000);
+});
