@@ -11,6 +11,8 @@ import type { DeploymentInput, PlannedFile } from "../../shared/deployment/plan-
 import { packThumbnails } from "../../shared/deployment/thumbnail-pack.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
+import type { EdgeVisionTower } from "../../shared/model/edge-text-encoder.ts";
+import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
 import { readSyncRecord } from "../index-store/read-sync-record.ts";
 import { directorySource, readIndex } from "../index-store/reader.ts";
 
@@ -102,6 +104,24 @@ async function collectMedia(
   return media;
 }
 
+/**
+ * The browser fetches the vision tower by the SHA-256 edge.json records (GET /api/model/vision): a file changed
+ * since prepare-edge wrote it would be served under another hash, so it is refused here.
+ */
+function checkVisionFile(edgeDir: string, model: Record<string, PlannedFile<string>>): void {
+  let vision: EdgeVisionTower | undefined;
+  try {
+    vision = readEdgeManifest(edgeDir).vision;
+  } catch {
+    return; // edge.json itself is checked by prepare-edge and by the worker (503 bad_edge_model), not here
+  }
+  if (vision && model[vision.file]?.sha256 !== vision.sha256)
+    throw new InputError(
+      "bad_edge_model",
+      `${join(edgeDir, vision.file)} is missing or not the file edge.json describes (sha256 ${vision.sha256}); run prepare-edge again`,
+    );
+}
+
 /** Reads, checks, hashes and packs everything a deploy of `indexDir` + `edgeDir` stores. */
 export async function collectDeployment(options: CollectOptions): Promise<CollectedDeployment> {
   const { indexDir, edgeDir } = options;
@@ -152,6 +172,7 @@ export async function collectDeployment(options: CollectOptions): Promise<Collec
     const model: Record<string, PlannedFile<string>> = {};
     for (const path of listFiles(edgeDir))
       model[relative(edgeDir, path).split(sep).join("/")] = await plannedFile(path);
+    checkVisionFile(edgeDir, model);
     const media = options.videosDir ? await collectMedia(indexDir, options.videosDir, index.videos) : {};
     return {
       input: {

@@ -1,7 +1,7 @@
 // The browser's image encoder written by prepare-edge, on the upstream-made tiny CLIP exports (../shared/models):
 // int8 measured in onnxruntime-web against the fp32 tower on the reference frames (PIL tensors and frames of
 // ../shared/videos) and against PyTorch's embeddings, the fp32 fallback, edge.json's `vision`, the CLI's report.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,10 @@ import { cosine } from "../../shared/vectors.ts";
 import { exportDir, readClipReference } from "../../test/hf-reference.ts";
 import { runCli } from "../../test/indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
+import { collectDeployment } from "../deploy/collect-deployment.ts";
+import { writeIndexAtomically } from "../index-store/writer.ts";
 import { webOrt } from "../onnx-runtime-web.ts";
+import { syntheticIndex } from "../vectorize/synthetic-index.ts";
 import { prepareEdgeModel } from "./prepare-edge-model.ts";
 import { withVisionTower, writeVisionTower } from "./prepare-vision-tower.ts";
 import { readFrameTensors } from "./verification-frames.ts";
@@ -133,6 +136,22 @@ describe.skipIf(!hasSharedData)("prepare-edge's vision tower (../shared/models)"
     const manifest = parseEdgeManifest(JSON.parse(readFileSync(join(out, "edge.json"), "utf8")));
     expect(manifest.vision).toEqual(result.vision?.tower);
     expect(result.files["vision_model.onnx"]).toBe(manifest.vision?.bytes);
+    // deploy collects it beside the text encoder, under the hash the vision route serves it by.
+    const index = join(work, "index");
+    const data = syntheticIndex({ videos: 2, dimension: 32, captionsPerVideo: 1 });
+    await writeIndexAtomically(index, { ...data, manifest: { ...data.manifest, model: manifest.model } });
+    const collect = () =>
+      collectDeployment({ indexPrefix: "index/", modelPrefix: "model/", indexDir: index, edgeDir: out });
+    const collected = await collect();
+    await collected.cleanup();
+    expect(collected.input.model["vision_model.onnx"]).toMatchObject({
+      sha256: manifest.vision?.sha256,
+      bytes: manifest.vision?.bytes,
+    });
+    appendFileSync(join(out, "vision_model.onnx"), "x");
+    await expect(collect()).rejects.toThrow(
+      /vision_model.onnx is missing or not the file edge.json describes/,
+    );
     const without = await prepareEdgeModel({
       modelDir: exportDir("hf-tiny-clip"),
       outDir: join(work, "edge-none"),
