@@ -1,6 +1,6 @@
 // `npm run bench`: runs the benchmark sections on the random ViT-B/32 model, writes bench/results.json
 // (raw figures, machine, goals) and prints a table. Quick mode by default (< 5 min on 2 cores).
-// Usage: npm run bench [-- --full] [-- --only tokenizer,textEncoder,worker,indexing,flatSearch,roofline,deploy]
+// Usage: npm run bench [-- --full] [-- --only tokenizer,textEncoder,worker,indexing,flatSearch,roofline,deploy,sync]
 //        [-- --out FILE]
 // Older single-purpose scripts: bench/edge-encoder.ts (edge encoder variants), bench/indexing.ts (INDEX).
 import { writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { benchDeploy } from "./sections/deploy.ts";
 import { benchFlatSearch } from "./sections/flat-search.ts";
 import { benchIndexing } from "./sections/indexing.ts";
 import { benchRoofline } from "./sections/roofline.ts";
+import { benchSync, formatSync, syncGoals } from "./sections/sync.ts";
 import { benchTextEncoder } from "./sections/text-encoder.ts";
 import { benchTokenizer } from "./sections/tokenizer.ts";
 import { benchWorker } from "./sections/worker.ts";
@@ -27,6 +28,7 @@ const SECTIONS = [
   "flatSearch",
   "roofline",
   "deploy",
+  "sync",
 ] as const;
 
 const { values } = parseArgs({
@@ -73,6 +75,7 @@ const roofline = wanted("roofline")
   : undefined;
 
 const deploy = wanted("deploy") ? await runSection("deploy", context, () => benchDeploy(context)) : undefined;
+const sync = wanted("sync") ? await runSection("sync", context, () => benchSync(context)) : undefined;
 
 const sections: Record<string, SectionOutcome<object> | undefined> = {
   tokenizer,
@@ -82,8 +85,9 @@ const sections: Record<string, SectionOutcome<object> | undefined> = {
   flatSearch,
   roofline,
   deploy,
+  sync,
 };
-const goals = computeGoals({ textEncoder, worker, indexing, flatSearch, deploy });
+const goals = [...computeGoals({ textEncoder, worker, indexing, flatSearch, deploy }), ...syncGoals(sync)];
 const results = {
   bench: "clip-video-retrieval",
   mode: values.full ? "full" : "quick",
@@ -108,6 +112,6 @@ process.stdout.write(
     roofline,
     deploy,
     goals,
-  }),
+  }) + formatSync(sync),
 );
 log(`wrote ${values.out}`);

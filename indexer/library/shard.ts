@@ -42,19 +42,20 @@ export const SHARD_INDEX_VARIABLES = [
 /** A shard taken from `--shard auto`: the shard and the variable (and value) it came from. */
 export interface AutoShard {
   shard: Shard;
-  /** E.g. "JOB_COMPLETION_INDEX=1" or "SLURM_ARRAY_TASK_ID=2 (SLURM_ARRAY_TASK_MIN=1)". */
+  /** E.g. "JOB_COMPLETION_INDEX=1" or "SLURM_ARRAY_TASK_ID=2 (SLURM_ARRAY_TASK_MIN=1, step 1)". */
   source: string;
 }
 
 type Environment = Record<string, string | undefined>;
 
-function setVariable(env: Environment, name: string): string | undefined {
+/** A variable's value, trimmed; undefined when unset or empty. */
+function variableValue(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === "" ? undefined : value;
 }
 
 function integerVariable(env: Environment, name: string): number | undefined {
-  const value = setVariable(env, name);
+  const value = variableValue(env, name);
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value))
     throw new InputError("bad_arguments", `--shard auto: ${name} is "${value}", not a whole number >= 0`);
