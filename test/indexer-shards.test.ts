@@ -119,6 +119,13 @@ describe("index --shard auto as an array job", () => {
     const run = await runCli(["merge", merged, ...shardDirs()]);
     expect(run.code).toBe(0);
     expect(await indexFiles(merged)).toEqual(await indexFiles(join(dir, "whole")));
+    expect(run.stderr).not.toContain("warning");
+  });
+
+  it("warns when a shard of the split is missing from the merge (a failed task)", async () => {
+    const run = await runCli(["merge", join(dir, "partial"), shardDirs()[0], shardDirs()[2]]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("warning: shard 2/3 is missing: its videos are not in the merged index");
   });
 
   it("each shard syncs straight into one Vectorize index, side by side", async () => {

@@ -12,6 +12,7 @@ import { readIndex } from "../index-store/reader.ts";
 import { mergeSyncRecords } from "../index-store/sync-record.ts";
 import { writeIndexAtomically } from "../index-store/writer.ts";
 import { downloadPrefix, isS3Url, parseS3Url, s3ClientFromEnv } from "../library/s3-store.ts";
+import { shardSetProblem } from "../library/shard.ts";
 
 const usage = `
 Usage: merge OUT_DIR SHARD_DIR... [--json]
@@ -20,7 +21,8 @@ Combines shard indexes into OUT_DIR (written atomically), identical to indexing 
 in one run. The shards must share model, sampling, aggregations, segment length and dtype. A
 SHARD_DIR may be s3://bucket/prefix (an index directory uploaded there; endpoint and credentials
 from AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION): it is copied to a
-temporary folder first.
+temporary folder first. It warns when the shards' records (sync.json) show a shard of the split missing
+(a failed array task) or shards of different splits.
 `;
 
 /** The shards as local folders: s3:// prefixes are copied into numbered folders under `downloads`. */
@@ -49,17 +51,21 @@ export const command: Command = {
     const [outDir, ...shardDirs] = positionals;
     const downloads = await mkdtemp(join(tmpdir(), "clip-merge-"));
     let merged: IndexData;
+    let problem: string | null = null;
     try {
       const localDirs = await localShardDirs(shardDirs, downloads);
       const shards = [];
       for (const dir of localDirs) shards.push(await readIndex(dir));
       merged = mergeIndexes(shards, shardDirs, new Date().toISOString());
       // The shards' sync records too, so `index` can later sync the merged index.
-      merged.sync = mergeSyncRecords(await Promise.all(localDirs.map(readSyncRecord)));
+      const records = await Promise.all(localDirs.map(readSyncRecord));
+      merged.sync = mergeSyncRecords(records);
+      problem = shardSetProblem(records.map((record) => record?.shard));
       await writeIndexAtomically(outDir, merged);
     } finally {
       await rm(downloads, { recursive: true, force: true });
     }
+    if (problem !== null) context.stderr.write(`warning: ${problem}\n`);
     const { counts } = merged.manifest;
     context.stderr.write(
       `merged ${shardDirs.length} shards into ${outDir}: ${counts.videos} videos, ${counts.vectors} vectors, ${counts.captions} captions\n`,

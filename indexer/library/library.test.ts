@@ -8,7 +8,7 @@ import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/s
 import { readCaptionsFile } from "../captions-file.ts";
 import { discoverVideos } from "./discover.ts";
 import { applyManifest, parseManifest } from "./manifest-file.ts";
-import { inShard, parseShard, resolveShard, shardOf } from "./shard.ts";
+import { inShard, parseShard, resolveShard, shardOf, shardSetProblem } from "./shard.ts";
 import { resolveVideoRefs, videoIdOfPath, videoIdOfUrl } from "./video-id.ts";
 
 let root = "";
@@ -223,5 +223,31 @@ describe("--shard auto", () => {
     expect(() => resolveShard("auto", "0", env)).toThrow(/--shards must be a whole number >= 1/);
     expect(resolveShard("2/3", undefined, env)).toEqual({ shard: { index: 2, count: 3 }, source: null });
     expect(resolveShard(undefined, undefined, env)).toEqual({ shard: null, source: null });
+  });
+});
+
+describe("shardSetProblem", () => {
+  const s = (index: number, count: number) => ({ index, count });
+  it.each([
+    [[s(1, 3), s(2, 3), s(3, 3)], null],
+    [[undefined, undefined], null],
+    [
+      [s(1, 3), s(3, 3)],
+      "shard 2/3 is missing: its videos are not in the merged index (a failed array task?)",
+    ],
+    [
+      [s(2, 4)],
+      "shards 1/4, 3/4, 4/4 are missing: their videos are not in the merged index (a failed array task?)",
+    ],
+    [
+      [s(1, 2), s(2, 3)],
+      "the indexes are shards of different splits (n = 2, n = 3); merge shards of one --shards N run",
+    ],
+    [
+      [s(1, 2), undefined],
+      "the indexes are shards of different splits (a whole index and n = 2); merge shards of one --shards N run",
+    ],
+  ])("%j: %s", (shards, problem) => {
+    expect(shardSetProblem(shards)).toBe(problem);
   });
 });

@@ -158,3 +158,21 @@ export function resolveShard(
     throw new InputError("bad_arguments", `--shards must be a whole number >= 1, got "${shardsText}"`);
   return shardFromEnvironment(count, env);
 }
+
+/**
+ * What is wrong with a set of shards about to be merged, from their sync.json records (undefined for
+ * an index that is no shard): shards of different splits, or shards of one split missing (a failed
+ * array task). Null when they are the whole of one split, or when none says it is a shard.
+ */
+export function shardSetProblem(shards: readonly (Shard | undefined)[]): string | null {
+  const known = shards.filter((s): s is Shard => s !== undefined);
+  if (known.length === 0) return null;
+  const counts = [...new Set(known.map((s) => s.count))].sort((a, b) => a - b);
+  if (counts.length > 1 || known.length < shards.length)
+    return `the indexes are shards of different splits (${known.length < shards.length ? "a whole index and " : ""}${counts.map((n) => `n = ${n}`).join(", ")}); merge shards of one --shards N run`;
+  const [count] = counts;
+  const present = new Set(known.map((s) => s.index));
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !present.has(i));
+  if (missing.length === 0) return null;
+  return `shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: ${missing.length > 1 ? "their" : "its"} videos are not in the merged index (a failed array task?)`;
+}
