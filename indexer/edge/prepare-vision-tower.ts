@@ -67,12 +67,15 @@ export function preprocessOf(model: ModelDirectory): PreprocessConfig {
   return { shortestEdge: resizeShortestEdge, cropSize, mean, std };
 }
 
-/** Writes the tower as `dtype` to `path`, one file with every weight inline (the page fetches one URL). */
-function writeTower(model: ModelDirectory, dtype: EdgeVisionDtype, path: string): number {
+/**
+ * Writes the tower as `dtype` to `path`, one file with every weight inline (the page fetches one URL); returns
+ * its size and how many MatMuls were quantized (0 for fp32).
+ */
+function writeTower(model: ModelDirectory, dtype: EdgeVisionDtype, path: string) {
   const loaded = readTowerModel(towerFile(model, "vision"));
-  if (dtype === "int8") quantizeMatMuls(loaded, "integer");
+  const matmuls = dtype === "int8" ? quantizeMatMuls(loaded, "integer").matmuls : 0;
   writeModelProto(path, loaded.model, loaded.initializers, { externalDataName: null });
-  return statSync(path).size;
+  return { bytes: statSync(path).size, matmuls };
 }
 
 /** Embeddings of `frames` one at a time (batch 1, as the page runs them) by `encoder`. */
@@ -135,7 +138,12 @@ export async function writeVisionTower(
   const candidates: EdgeVisionDtype[] = options.choice === "auto" ? ["int8", "fp32"] : [options.choice];
   const tried: VisionMeasurement[] = [];
   for (const dtype of candidates) {
-    const bytes = writeTower(model, dtype, path);
+    const { bytes, matmuls } = writeTower(model, dtype, path);
+    // A tower without constant MatMul weights has nothing to quantize: its "int8" file would be the fp32 one.
+    if (dtype === "int8" && matmuls === 0 && options.choice === "auto") {
+      log("vision int8: no MatMul by a constant weight to quantize; writing the fp32 tower");
+      continue;
+    }
     const cosines = await measure(model, path, frames, expected);
     const cosineMin = Math.min(...cosines);
     const measured: VisionMeasurement = {
@@ -147,7 +155,7 @@ export async function writeVisionTower(
     };
     tried.push(measured);
     log(
-      `vision ${dtype}: ${(bytes / 2 ** 20).toFixed(1)} MiB, cosine to fp32 min ${cosineMin.toFixed(5)} mean ${measured.cosineMean.toFixed(5)}${measured.passed ? "" : ` (below ${options.minCosine})`}`,
+      `vision ${dtype}${dtype === "int8" ? ` (${matmuls} MatMuls)` : ""}: ${(bytes / 2 ** 20).toFixed(1)} MiB, cosine to fp32 min ${cosineMin.toFixed(5)} mean ${measured.cosineMean.toFixed(5)}${measured.passed ? "" : ` (below ${options.minCosine})`}`,
     );
     if (!measured.passed) continue;
     return {
