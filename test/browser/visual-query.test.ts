@@ -2,7 +2,9 @@
 // dev: the browser bundle's embeddings equal the indexer's (`embed image`, `embed video --sample uniform:N
 // --aggregate mean`, the same functions called here) for the toy model and, with ../shared, for a real export
 // and a real video; choosing an image or a clip on the page ranks its video first and describes it.
-// Skips with a message when /usr/bin/chromium is absent. Times go to test-output/screenshots/visual.json.
+// The page cases run first, on a fresh browser profile, so that their first query really downloads the model
+// and the ffmpeg core. Skips with a message when /usr/bin/chromium is absent. Times and cosines go to
+// test-output/screenshots/visual.json.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareEdgeModel } from "../../indexer/edge/prepare-edge-model.ts";
 import { embedImageFile } from "../../indexer/embed/embed-images.ts";
 import { embedVideoFile } from "../../indexer/embed/embed-video.ts";
 import { loadImageEncoder } from "../../indexer/onnx-runtime.ts";
@@ -32,8 +35,25 @@ const SAMPLING = "uniform:8";
 
 // The page's globals as the checks below use them inside Chromium (this Node project has no DOM lib).
 declare const document: {
-  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+  activeElement: { id: string } | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
+  getElementById(
+    id: string,
+  ): { dataset: Record<string, string | undefined>; dispatchEvent(event: unknown): void } | null;
+  dispatchEvent(event: unknown): void;
 };
+declare class DataTransfer {
+  items: { add(file: File): void };
+}
+declare class File {
+  constructor(parts: Uint8Array[], name: string, options: { type: string });
+}
+declare class DragEvent {
+  constructor(type: string, init: { dataTransfer: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
+declare class ClipboardEvent {
+  constructor(type: string, init: { clipboardData: DataTransfer; bubbles: boolean; cancelable: boolean });
+}
 declare const performance: { getEntriesByName(name: string): { duration: number }[] };
 
 let demo: DemoServer;
@@ -188,6 +208,125 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
     for (const dir of [profile, scratch]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("ranks the pink-square video first for a PNG of a pink square; the model is downloaded once, then cached", async () => {
+    const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 3, join(scratch, "pink-square.png"));
+    const page = await openPage();
+    const served = (await (await page.request.get(`${demo.url}/api/model/vision`)).json()) as {
+      dtype: string;
+      bytes: number;
+    };
+    measured["demo vision model"] = `${served.dtype}, ${served.bytes} bytes`;
+    const first = await chooseFile(page, png);
+    expect((await shownIds(page))[0]).toBe("toy-01");
+    expect(await page.locator("#status").textContent()).toMatch(/result/);
+    expect(await page.locator("#visual-note").textContent()).toMatch(/never leaves/);
+    expect(await page.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/downloaded$/);
+    // The download drew its progress bar: the model's bytes, all received.
+    expect(
+      await page
+        .locator("#visual-progress")
+        .evaluate((bar) => [
+          bar.getAttribute("data-step"),
+          (bar as unknown as { max: number }).max,
+          (bar as unknown as { value: number }).value,
+        ]),
+    ).toEqual(["model", served.bytes, served.bytes]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-image.png"), fullPage: true });
+    await page.close();
+    // A new page: the model comes from Cache Storage.
+    const again = await openPage();
+    const cached = await chooseFile(again, png);
+    expect((await shownIds(again))[0]).toBe("toy-01");
+    expect(await again.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/cached$/);
+    await again.close();
+    measured["image: choose to results, first (model download) ms"] = first;
+    measured["image: choose to results, cached ms"] = cached;
+  }, 180_000);
+
+  it("ranks a toy clip's video first and describes it with its captions", async () => {
+    const clip = join(demo.assets.videosDir, "toy-02.mp4");
+    const page = await openPage();
+    const first = await chooseFile(page, clip);
+    expect((await shownIds(page))[0]).toBe("toy-02");
+    // The first clip downloaded the video decoder (ffmpeg-core.wasm, in parts) with its progress bar.
+    expect(await page.locator("#visual-progress").getAttribute("data-step")).toBe("decoder");
+    expect(await page.locator("#describe-title").textContent()).toBe("Describe this clip");
+    const captions = await page
+      .locator("#describe-list li")
+      .evaluateAll((items) => items.map((li) => li.getAttribute("data-video-id")));
+    expect(captions.length).toBeGreaterThan(0);
+    expect(captions[0]).toBe("toy-02");
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-clip.png"), fullPage: true });
+    await page.close();
+    const again = await openPage();
+    const cached = await chooseFile(again, clip);
+    expect((await shownIds(again))[0]).toBe("toy-02");
+    await again.close();
+    measured["clip: choose to results, first (ffmpeg core download) ms"] = first;
+    measured["clip: choose to results, cached ms"] = cached;
+  }, 240_000);
+  it("works from the keyboard (Tab to the file input, Space opens the chooser), by drop and by paste; fits 375 px", async () => {
+    const png = framePng(join(demo.assets.videosDir, "toy-04.mp4"), 2, join(scratch, "purple-circle.png"));
+    const bytes = Array.from(readFileSync(png));
+    const page = await openPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.locator("#q").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("media-file");
+    // The file input is labelled (the section is labelled by the same text).
+    expect(
+      await page
+        .getByLabel("Or search with an image or a short clip")
+        .evaluateAll((els) => els.map((e) => e.tagName)),
+    ).toEqual(["SECTION", "INPUT"]);
+    const chooser = page.waitForEvent("filechooser");
+    await page.keyboard.press("Space");
+    await (await chooser).setFiles(png);
+    await page.waitForFunction(() => performance.getEntriesByName("visual-query").length === 1, undefined, {
+      timeout: 60_000,
+    });
+    expect((await shownIds(page))[0]).toBe("toy-04");
+    expect(await page.locator("#status").getAttribute("aria-live")).toBe("polite");
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    ).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-375px.png"), fullPage: true });
+    // Dropped on the drop zone, then pasted: the same search each time.
+    for (const [how, count] of [
+      ["drop", 2],
+      ["paste", 3],
+    ] as const) {
+      await page.evaluate(
+        ({ how, bytes }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([new Uint8Array(bytes)], "purple.png", { type: "image/png" }));
+          const event =
+            how === "drop"
+              ? new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true })
+              : new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true });
+          (how === "drop" ? document.getElementById("drop") : document)?.dispatchEvent(event);
+        },
+        { how, bytes },
+      );
+      await page.waitForFunction((n) => performance.getEntriesByName("visual-query").length === n, count, {
+        timeout: 60_000,
+      });
+      expect((await shownIds(page))[0], how).toBe("toy-04");
+    }
+    // A file that is neither an image nor a video: one line saying what to choose.
+    await page.setInputFiles("#media-file", {
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("hi"),
+    });
+    await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "error");
+    expect(await page.locator("#error").textContent()).toMatch(/neither an image nor a video; choose a PNG/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it("embeds a toy frame PNG and a toy clip as the indexer does (fp32 toy model, cosine >= 0.999)", async () => {
     const clip = join(demo.assets.videosDir, "toy-05.mp4");
     const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 5, join(scratch, "toy-01-frame5.png"));
@@ -229,6 +368,17 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
         png,
         clip,
       );
+      // The int8 tower prepare-edge writes for the browser, against the indexer's fp32 (reported; floor 0.99).
+      const edgeDir = join(scratch, "edge-hf-tiny-clip");
+      await prepareEdgeModel({ modelDir, outDir: edgeDir, table: "int8", vision: "int8" });
+      const int8 = await embedInBrowser(
+        page,
+        join(edgeDir, "vision_model.onnx"),
+        node.dimension,
+        node.preprocess,
+        png,
+        clip,
+      );
       await page.close();
       expect(web.frames).toEqual(node.frames);
       const image = cosine(Float32Array.from(web.image), node.image);
@@ -237,48 +387,17 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
       measured["hf-tiny-clip fp32 cosine, clip"] = video;
       expect(image).toBeGreaterThanOrEqual(0.999);
       expect(video).toBeGreaterThanOrEqual(0.999);
+      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, image"] = cosine(
+        Float32Array.from(int8.image),
+        node.image,
+      );
+      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, clip"] = cosine(
+        Float32Array.from(int8.clip),
+        node.clip,
+      );
+      expect(measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, image"]).toBeGreaterThanOrEqual(0.99);
+      expect(measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, clip"]).toBeGreaterThanOrEqual(0.99);
     },
     180_000,
   );
-
-  it("ranks the pink-square video first for a PNG of a pink square; the model is downloaded once, then cached", async () => {
-    const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 3, join(scratch, "pink-square.png"));
-    const page = await openPage();
-    const first = await chooseFile(page, png);
-    expect((await shownIds(page))[0]).toBe("toy-01");
-    expect(await page.locator("#status").textContent()).toMatch(/result/);
-    expect(await page.locator("#visual-note").textContent()).toMatch(/never leaves/);
-    expect(await page.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/downloaded$/);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-image.png"), fullPage: true });
-    await page.close();
-    // A new page: the model comes from Cache Storage.
-    const again = await openPage();
-    const cached = await chooseFile(again, png);
-    expect((await shownIds(again))[0]).toBe("toy-01");
-    expect(await again.evaluate(() => document.getElementById("main")?.dataset.visual)).toMatch(/cached$/);
-    await again.close();
-    measured["image: choose to results, first (model download) ms"] = first;
-    measured["image: choose to results, cached ms"] = cached;
-  }, 180_000);
-
-  it("ranks a toy clip's video first and describes it with its captions", async () => {
-    const clip = join(demo.assets.videosDir, "toy-02.mp4");
-    const page = await openPage();
-    const first = await chooseFile(page, clip);
-    expect((await shownIds(page))[0]).toBe("toy-02");
-    expect(await page.locator("#describe-title").textContent()).toBe("Describe this clip");
-    const captions = await page
-      .locator("#describe-list li")
-      .evaluateAll((items) => items.map((li) => li.getAttribute("data-video-id")));
-    expect(captions.length).toBeGreaterThan(0);
-    expect(captions[0]).toBe("toy-02");
-    await page.screenshot({ path: join(SCREENSHOT_DIR, "visual-clip.png"), fullPage: true });
-    await page.close();
-    const again = await openPage();
-    const cached = await chooseFile(again, clip);
-    expect((await shownIds(again))[0]).toBe("toy-02");
-    await again.close();
-    measured["clip: choose to results, first (ffmpeg core download) ms"] = first;
-    measured["clip: choose to results, cached ms"] = cached;
-  }, 240_000);
 });
