@@ -102,4 +102,20 @@ describe("a list file of http:// URLs", () => {
     ]);
     expect((await readIndex(join(dir, "missing-index"))).videos).toHaveLength(2);
   });
+
+  it("treats a 404 URL as a missing file in the same list: both skipped and named, exit 3", async () => {
+    // One unreadable video among readable ones is exit 3 wherever it lives (exit 2 is for inputs the run
+    // cannot start from: the list itself, the model, a captions file).
+    const list = await writeList(join(dir, "mixed.txt"), [clips[0], "/clips/gone.mp4"]);
+    await writeFile(list, `${await readFile(list, "utf8")}local/not-here.mp4\n`);
+    const run = await index(list, join(dir, "mixed-index"));
+    expect(run.code).toBe(3);
+    expect(run.summary?.skipped.map((s) => [s.id, s.reason])).toEqual([
+      ["clips/gone", "the URL answers HTTP 404"],
+      ["local/not-here", "file not found or not readable"],
+    ]);
+    const missingList = await index(join(dir, "no-such-list.txt"), join(dir, "x"));
+    expect(missingList.code).toBe(2);
+    expect(missingList.stderr).toContain("no-such-list.txt");
+  });
 });
