@@ -272,6 +272,16 @@ describe("the vision tower routes", () => {
     expect((await request(`/api/model/files/${vectorsSha}`)).status).toBe(404);
   });
 
+  it("refuses a vision tower of a model other than the index's (503 model_mismatch)", async () => {
+    const model = await modelWithVision(VISION_BYTES);
+    const edge = JSON.parse(new TextDecoder().decode(model.get("edge.json")));
+    edge.model.id = "other/clip";
+    model.set("edge.json", new TextEncoder().encode(JSON.stringify(edge)));
+    await deploy(await fixtureFiles("index"), model);
+    const { status, body } = await request("/api/model/vision");
+    expect([status, errorCode(body)]).toEqual([503, "model_mismatch"]);
+  });
+
   it("answers 405 for other methods on the model routes", async () => {
     const { status, response } = await request("/api/model/vision", { method: "POST" });
     expect([status, response.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
