@@ -3,7 +3,7 @@
 // and prints each file's bytes and gzip bytes. `npm run build:browser` (run by test:worker and check:bundle,
 // which need the folder) rebuilds only when its sources changed; `npm start`/`npm run dev`/`deploy` call
 // ensureBrowserBundle the same way.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -123,7 +123,7 @@ export async function ensureBrowserBundle(): Promise<BuiltFile[] | null> {
  * sees half a folder); returns every file with its sizes. Throws when a file exceeds 25 MiB.
  */
 export async function buildBrowserBundle(): Promise<BuiltFile[]> {
-  const target = `${ASSETS_DIR}.${process.pid}.tmp`;
+  const target = `${ASSETS_DIR}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   rmSync(target, { recursive: true, force: true });
   mkdirSync(join(target, STATIC_PATH), { recursive: true });
   try {
