@@ -327,6 +327,48 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
     await page.close();
   }, 180_000);
 
+  it("loads nothing visual before the first visual query; refuses a vision model of another model, or none, with one line", async () => {
+    const png = framePng(join(demo.assets.videosDir, "toy-03.mp4"), 2, join(scratch, "blue-triangle.png"));
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(new URL(request.url()).pathname));
+    await page.goto(`${demo.url}/?q=${encodeURIComponent("a blue triangle")}`);
+    await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "results");
+    expect(requested.filter((path) => path.startsWith("/browser/") || path.startsWith("/api/model"))).toEqual(
+      [],
+    );
+    // The index's model as the server would name another one (the real answer, its model id changed).
+    await page.route("**/api/health", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { index: { model: { id: string } } };
+      body.index.model.id = "another-clip";
+      await route.fulfill({ response, json: body });
+    });
+    await page.setInputFiles("#media-file", png);
+    await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "error", undefined, {
+      timeout: 60_000,
+    });
+    expect(await page.locator("#error").textContent()).toMatch(
+      /the image encoder is toy-clip \(64 dimensions\) but the index was built with another-clip \(64\)/,
+    );
+    expect(requested.some((path) => path.startsWith("/api/model/files/"))).toBe(false);
+    await page.unroute("**/api/health");
+    // A deployment without a vision tower (what the API answers then: 404 no_vision_model).
+    await page.route("**/api/model/vision", (route) =>
+      route.fulfill({
+        status: 404,
+        json: { error: { code: "no_vision_model", message: "this deployment has no vision model" } },
+      }),
+    );
+    await page.setInputFiles("#media-file", []);
+    await page.setInputFiles("#media-file", png);
+    await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "error");
+    expect(await page.locator("#error").textContent()).toMatch(
+      /has no image encoder, so it cannot search by image/,
+    );
+    await page.close();
+  }, 120_000);
+
   it("embeds a toy frame PNG and a toy clip as the indexer does (fp32 toy model, cosine >= 0.999)", async () => {
     const clip = join(demo.assets.videosDir, "toy-05.mp4");
     const png = framePng(join(demo.assets.videosDir, "toy-01.mp4"), 5, join(scratch, "toy-01-frame5.png"));
