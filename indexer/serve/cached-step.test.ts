@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cachedStep } from "./cached-step.ts";
+import { codeRecipe } from "./code-recipe.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -84,5 +85,34 @@ describe("cachedStep", () => {
       ),
     ).rejects.toThrow("step failed");
     expect(readFileSync(join(out, "old.txt"), "utf8")).toBe("old");
+  });
+
+  it("rebuilds an output made by another recipe (older code), or whose recipe was never written", async () => {
+    const root = scratch();
+    const out = join(root, "out");
+    let builds = 0;
+    const build = async (tmp: string) => {
+      builds++;
+      mkdirSync(tmp);
+    };
+    await cachedStep(out, [], "thing", () => undefined, build, "recipe-1");
+    await cachedStep(out, [], "thing", () => undefined, build, "recipe-1");
+    expect(builds).toBe(1);
+    const lines: string[] = [];
+    await cachedStep(out, [], "thing", (line) => lines.push(line), build, "recipe-2");
+    expect(builds).toBe(2);
+    expect(lines).toEqual(["thing (inputs or code changed) ..."]);
+    // A run killed between the rename and the recipe: the folder exists, its recipe does not.
+    rmSync(`${out}.recipe`);
+    await cachedStep(out, [], "thing", () => undefined, build, "recipe-2");
+    expect(builds).toBe(3);
+  });
+
+  it("codeRecipe: stable for the same code and arguments, different for other arguments", () => {
+    expect(codeRecipe(["prepare-edge", "--model", "a"])).toBe(codeRecipe(["prepare-edge", "--model", "a"]));
+    expect(codeRecipe(["prepare-edge", "--model", "a"])).not.toBe(
+      codeRecipe(["prepare-edge", "--model", "b"]),
+    );
+    expect(codeRecipe([])).toMatch(/^[0-9a-f]{64}$/);
   });
 });

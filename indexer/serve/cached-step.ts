@@ -1,5 +1,6 @@
-// A generated folder rebuilt only when missing or older than its inputs, written beside and renamed into place.
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+// A generated folder rebuilt only when missing, older than its inputs or made by another recipe, written
+// beside and renamed into place.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 function mtimeMs(path: string): number {
@@ -16,9 +17,20 @@ function newestMtimeMs(path: string): number {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, mtimeMs(join(path, name))), own);
 }
 
+/** The recipe of `out`, kept beside it (not inside: an index directory holds only its own files). */
+function recipeFile(out: string): string {
+  return `${out}.recipe`;
+}
+
+function recipeOf(out: string): string | undefined {
+  return existsSync(recipeFile(out)) ? readFileSync(recipeFile(out), "utf8") : undefined;
+}
+
 /**
- * Builds `out` with `build(tmp)` unless it exists and is newer than every input (a directory input counts its direct entries too). The step writes a sibling
- * ".partial" folder that is renamed into place, so an interrupted run never leaves a half-made output.
+ * Builds `out` with `build(tmp)` unless it exists, is newer than every input (a directory input counts its
+ * direct entries too) and was made by the same `recipe` (e.g. codeRecipe: the code and arguments that make
+ * it). The step writes a sibling ".partial" folder that is renamed into place, so an interrupted run never
+ * leaves a half-made output; the recipe is written last, so an output without it is rebuilt.
  */
 export async function cachedStep(
   out: string,
@@ -26,15 +38,22 @@ export async function cachedStep(
   what: string,
   log: (message: string) => void,
   build: (tmp: string) => Promise<void>,
+  recipe = "",
 ): Promise<void> {
-  if (existsSync(out) && inputs.every((input) => newestMtimeMs(input) <= mtimeMs(out))) {
+  const current =
+    existsSync(out) &&
+    inputs.every((input) => newestMtimeMs(input) <= mtimeMs(out)) &&
+    recipeOf(out) === recipe;
+  if (current) {
     log(`${what}: cached in ${out}`);
     return;
   }
-  log(`${what} ...`);
+  log(existsSync(out) ? `${what} (inputs or code changed) ...` : `${what} ...`);
   const tmp = `${out}.partial`;
   rmSync(tmp, { recursive: true, force: true });
+  rmSync(recipeFile(out), { force: true });
   await build(tmp);
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
+  writeFileSync(recipeFile(out), recipe);
 }

@@ -1,8 +1,10 @@
 // The demo of `npm start`: toy model, toy videos, their index and the edge encoder, generated into a cache
-// folder by the CLI's own commands, each step only when its output is missing or older than its inputs.
+// folder by the CLI's own commands, each step only when its output is missing, older than its inputs or made
+// by other code.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cachedStep } from "./cached-step.ts";
+import { codeRecipe } from "./code-recipe.ts";
 import type { StepRunner } from "./run-command.ts";
 
 /** What the demo serves: the worker's model directory, the index and the toy queries with their answers. */
@@ -38,33 +40,34 @@ export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets
   const videos = join(cacheDir, "toy-videos");
   const index = join(cacheDir, "index");
   const edge = join(cacheDir, "edge");
-  await cachedStep(model, [], "toy model (kit toy)", log, (tmp) =>
-    run("kit", ["toy", "--out", tmp, "--seed", seed]),
-  );
+  // Each step's recipe is the code that runs it and its arguments: after an upgrade (a new index format,
+  // a vision tower in edge.json) the demo is rebuilt instead of served stale.
+  const step = (out: string, inputs: string[], what: string, command: string, args: string[]) =>
+    cachedStep(
+      out,
+      inputs,
+      what,
+      log,
+      (tmp) => run(command, [...args, "--out", tmp]),
+      codeRecipe([command, ...args]),
+    );
+  await step(model, [], "toy model (kit toy)", "kit", ["toy", "--seed", seed]);
   const count = options.videoCount === undefined ? [] : ["--count", String(options.videoCount)];
-  await cachedStep(videos, [], "toy videos (kit toy-videos)", log, (tmp) =>
-    run("kit", ["toy-videos", "--out", tmp, "--seed", seed, ...count]),
-  );
-  await cachedStep(index, [model, videos], "index of the toy videos (index)", log, (tmp) =>
-    run("index", [
-      join(videos, "videos"),
-      "--model",
-      model,
-      "--out",
-      tmp,
-      "--manifest",
-      join(videos, "manifest.csv"),
-      "--captions",
-      join(videos, "captions.csv"),
-      "--segments",
-      "1",
-      "--aggregate",
-      "mean",
-    ]),
-  );
-  await cachedStep(edge, [model], "edge text encoder (prepare-edge)", log, (tmp) =>
-    run("prepare-edge", ["--model", model, "--out", tmp]),
-  );
+  await step(videos, [], "toy videos (kit toy-videos)", "kit", ["toy-videos", "--seed", seed, ...count]);
+  await step(index, [model, videos], "index of the toy videos (index)", "index", [
+    join(videos, "videos"),
+    "--model",
+    model,
+    "--manifest",
+    join(videos, "manifest.csv"),
+    "--captions",
+    join(videos, "captions.csv"),
+    "--segments",
+    "1",
+    "--aggregate",
+    "mean",
+  ]);
+  await step(edge, [model], "edge encoders (prepare-edge)", "prepare-edge", ["--model", model]);
   const queries = JSON.parse(readFileSync(join(videos, "queries.json"), "utf8")) as DemoAssets["queries"];
   return { modelDir: model, edgeDir: edge, indexDir: index, videosDir: join(videos, "videos"), queries };
 }
