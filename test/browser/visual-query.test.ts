@@ -6,7 +6,15 @@
 // and the ffmpeg core. Skips with a message when /usr/bin/chromium is absent. Times and cosines go to
 // test-output/screenshots/visual.json.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -337,6 +345,21 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
     expect(requested.filter((path) => path.startsWith("/browser/") || path.startsWith("/api/model"))).toEqual(
       [],
     );
+    // Static assets with their caching (dist/assets/_headers): the entry revalidated, hashed files for good.
+    const entry = await page.request.get(`${demo.url}/browser/visual-query.js`);
+    expect([entry.status(), entry.headers()["cache-control"]]).toEqual([200, "no-cache"]);
+    expect(entry.headers()["content-type"]).toMatch(/javascript/);
+    const staticDir = fileURLToPath(new URL("../../dist/assets/browser/static/", import.meta.url));
+    const wasmName = readdirSync(staticDir).find((name) =>
+      /^ort-wasm-simd-threaded-[0-9a-f]{16}\.wasm$/.test(name),
+    );
+    const wasmPath = `/browser/static/${wasmName}`;
+    const wasm = await page.request.head(`${demo.url}${wasmPath}`);
+    expect([wasm.status(), wasm.headers()["cache-control"], wasm.headers()["content-type"]]).toEqual([
+      200,
+      "public, max-age=31536000, immutable",
+      "application/wasm",
+    ]);
     // The index's model as the server would name another one (the real answer, its model id changed).
     await page.route("**/api/health", async (route) => {
       const response = await route.fetch();
