@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildBrowserBundle } from "../../scripts/build-browser.ts";
+import { ensureBrowserBundle } from "../../scripts/build-browser.ts";
 import { emptyLedger } from "../../shared/deployment/ledger.ts";
 import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { InputError } from "../../shared/errors.ts";
@@ -159,7 +159,7 @@ export const command: Command = {
       await collected.cleanup();
     }
     // The page's visual-query bundle (wrangler.toml [assets]) goes up with the worker.
-    await buildBrowserBundle();
+    await ensureBrowserBundle();
     log("npx wrangler deploy ...");
     const result = await runWrangler(["deploy"], ROOT, (text) => context.stderr.write(text));
     if (result.code !== 0) throw wranglerFailure("`wrangler deploy`", result, storage.bucket);

@@ -1,7 +1,7 @@
 // Serves a model and an index locally the way `npm start` does: local R2 filled, then `wrangler dev`
 // with rate limiting off on the same state folder.
 import { fileURLToPath } from "node:url";
-import { buildBrowserBundle } from "../../scripts/build-browser.ts";
+import { ensureBrowserBundle } from "../../scripts/build-browser.ts";
 import { collectDeployment } from "../deploy/collect-deployment.ts";
 import { runDeploy } from "../deploy/run-deploy.ts";
 import { readWorkerStorage } from "../deploy/worker-storage.ts";
@@ -69,7 +69,7 @@ export async function deployLocally(options: {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const uploaded = await deployLocally(options);
   // The page's visual-query bundle (wrangler.toml [assets]), built from this checkout's sources.
-  await buildBrowserBundle();
+  await ensureBrowserBundle();
   options.log("starting wrangler dev ...");
   const server = await startWranglerDev({
     configPath: WRANGLER_CONFIG,
