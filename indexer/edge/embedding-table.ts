@@ -2,6 +2,7 @@
 // or float16); the layout is documented on EdgeManifest["table"].
 import { float32ToFloat16Array } from "../../shared/float16.ts";
 import { EDGE_FILES, type EdgeManifest, type EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
+import { quantizeRows } from "../../shared/search/quantize.ts";
 
 /** The table file's bytes and its edge.json description. */
 export interface EncodedTable {
@@ -10,8 +11,8 @@ export interface EncodedTable {
 }
 
 /**
- * Encodes a row-major float32 [rows, width] table. int8: symmetric per row, scale = max|row| / 127
- * (1 for an all-zero row), so a row's largest value is exact and the rest are within scale / 2.
+ * Encodes a row-major float32 [rows, width] table. int8: shared/search/quantize.ts's quantizeRows written
+ * into the file's bytes (scale = max|row| / 127, 1 for an all-zero row; a row's largest value is exact).
  */
 export function encodeEmbeddingTable(
   table: Float32Array,
@@ -28,14 +29,9 @@ export function encodeEmbeddingTable(
   }
   const scaleOffset = Math.ceil((rows * width) / 4) * 4;
   const bytes = new Uint8Array(scaleOffset + rows * 4);
-  const quantized = new Int8Array(bytes.buffer, 0, rows * width);
-  const scales = new Float32Array(bytes.buffer, scaleOffset, rows);
-  for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let i = r * width; i < (r + 1) * width; i++) max = Math.max(max, Math.abs(table[i]));
-    const scale = max > 0 ? max / 127 : 1;
-    scales[r] = scale;
-    for (let i = r * width; i < (r + 1) * width; i++) quantized[i] = Math.round(table[i] / scale);
-  }
+  quantizeRows(rows, width, (i) => table[i], {
+    data: new Int8Array(bytes.buffer, 0, rows * width),
+    scales: new Float32Array(bytes.buffer, scaleOffset, rows),
+  });
   return { bytes, descriptor: { file: EDGE_FILES.table, dtype, rows, width, scaleOffset } };
 }

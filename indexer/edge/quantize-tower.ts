@@ -3,6 +3,7 @@
 // lookup tables int8 per tensor read through DequantizeLinear. Ours, not the conversion script's output
 // (that needs Python's onnxruntime.quantization, which is not available here): used by the bench's
 // Transformers.js q8 baseline and the tests of --dtype q8.
+import { quantizeRows } from "../../shared/search/quantize.ts";
 import { type TensorData, tensorData } from "../onnx/graph-builder.ts";
 import { onnx } from "../onnx/proto.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "../onnx/read-model.ts";
@@ -44,18 +45,13 @@ export function quantizeTowerQ8(loaded: LoadedOnnxModel): TowerQuantizeSummary {
       continue;
     }
     const values = readFloat32(table);
-    const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    const scale = max > 0 ? max / 127 : 1;
     const name = table.name;
     if (!replaced.has(name)) {
+      // Per tensor: the whole table as one row of the shared per-row quantizer.
+      const { data, scales } = quantizeRows(1, values.length, (i) => values[i]);
       added.push(
-        tensorData(
-          `${name}_int8`,
-          "int8",
-          table.dims,
-          Int8Array.from(values, (v) => Math.round(v / scale)),
-        ),
-        tensorData(`${name}_scale`, "float32", [], Float32Array.of(scale)),
+        tensorData(`${name}_int8`, "int8", table.dims, data),
+        tensorData(`${name}_scale`, "float32", [], scales),
         tensorData(`${name}_zero`, "int8", [], Int8Array.of(0)),
       );
       replaced.add(name);

@@ -4,6 +4,7 @@
 import { InputError } from "../errors.ts";
 import { float16ToFloat32Array } from "../float16.ts";
 import type { PreprocessConfig } from "../image/preprocess.ts";
+import { dequantizeRow } from "../search/quantize.ts";
 import { l2NormalizeInPlace } from "../vectors.ts";
 import type { OrtNamespace, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
 import type { TextEncoderTokenizer, TextEncoding } from "./text-encoder.ts";
@@ -260,9 +261,7 @@ export class TokenEmbeddingTable {
           `token id ${id} is outside the embedding table (${this.rows} rows)`,
         );
       if (this.int8) {
-        const scale = this.scales![id];
-        const row = this.int8.subarray(id * width, (id + 1) * width);
-        for (let i = 0; i < width; i++) out[position * width + i] = row[i] * scale;
+        dequantizeRow({ dimension: width, data: this.int8, scales: this.scales! }, id, out, position * width);
       } else {
         out.set(float16ToFloat32Array(this.halves!.subarray(id * width, (id + 1) * width)), position * width);
       }

@@ -1,6 +1,6 @@
 // Pins the per-row int8 quantization: scale = max |x| / 127, Math.round, zero rows kept as zeros.
 import { describe, expect, it } from "vitest";
-import { quantizeRows } from "./quantize.ts";
+import { dequantizeRow, quantizeRows } from "./quantize.ts";
 
 describe("quantizeRows", () => {
   it("scales each row by its own largest magnitude", () => {
@@ -18,5 +18,26 @@ describe("quantizeRows", () => {
       const scale = scales[Math.floor(i / 16)];
       expect(Math.abs(data[i] * scale - source[i])).toBeLessThanOrEqual(scale / 2 + 1e-9);
     }
+  });
+});
+
+describe("dequantizeRow", () => {
+  it("is q * scale of the row, written at the asked offset", () => {
+    const source = Float32Array.of(0.5, -0.25, 0.1, -2, 1, 0.5);
+    const matrix = quantizeRows(2, 3, (i) => source[i]);
+    const out = dequantizeRow(matrix, 1, new Float32Array(5).fill(9), 2);
+    const scale = matrix.scales[1];
+    expect(Array.from(out)).toEqual([9, 9, -127 * scale, 64 * scale, 32 * scale].map(Math.fround));
+  });
+
+  it("quantizeRows fills caller-made views in place (one buffer, as the edge table file lays it out)", () => {
+    const bytes = new Uint8Array(8 + 2 * 4);
+    const into = { data: new Int8Array(bytes.buffer, 0, 6), scales: new Float32Array(bytes.buffer, 8, 2) };
+    const source = Float32Array.of(0.5, -0.25, 0.1, -2, 1, 0.5);
+    quantizeRows(2, 3, (i) => source[i], into);
+    const fresh = quantizeRows(2, 3, (i) => source[i]);
+    expect(Array.from(into.data)).toEqual(Array.from(fresh.data));
+    expect(Array.from(into.scales)).toEqual(Array.from(fresh.scales));
+    expect(() => quantizeRows(3, 3, (i) => source[i], into)).toThrow(RangeError);
   });
 });

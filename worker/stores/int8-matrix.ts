@@ -2,7 +2,7 @@
 // 10k-video index fits a Worker's 128 MB beside the encoder. Cosine error is about 1e-3 on CLIP vectors.
 // FlatStore hands it to an ONNX Runtime scoring session (shared/search) and drops it; the JS dot products
 // below remain the reference (tests, bench baseline).
-import { quantizeRows } from "../../shared/search/quantize.ts";
+import { dequantizeRow, quantizeRows } from "../../shared/search/quantize.ts";
 import type { ScoringMatrix } from "../../shared/search/scoring-graph.ts";
 
 /** An [rows, dimension] matrix of L2-normalized vectors, int8-quantized per row (symmetric). */
@@ -52,9 +52,6 @@ export class Int8Matrix {
 
   /** Row r dequantized to Float32Array(dimension). */
   row(r: number): Float32Array {
-    const out = new Float32Array(this.dimension);
-    const scale = this.scales[r];
-    for (let j = 0; j < this.dimension; j++) out[j] = this.values[r * this.dimension + j] * scale;
-    return out;
+    return dequantizeRow({ dimension: this.dimension, data: this.values, scales: this.scales }, r);
   }
 }
