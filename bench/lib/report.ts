@@ -26,6 +26,16 @@ function table(header: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/** The cold start's steps timed inside workerd, e.g. "encoder tokenizer 124 (+124 ms)"; empty without them. */
+function coldStepsLine(cold: WorkerFigures["coldStart"]): string {
+  const steps = cold.steps ?? [];
+  if (steps.length === 0) return "";
+  const first = cold.firstRequestMs;
+  const request = first ? `; first encode ${fmt(first.encode)}, first search ${fmt(first.search)}` : "";
+  const list = steps.map((s) => `${s.load} ${s.name} ${s.atMs} (+${s.stepMs})`).join(", ");
+  return `\ncold start inside workerd, ms since the first load began (+ the step's own): ${list}${request}\n`;
+}
+
 function skipped(title: string, outcome: Outcome<object>): string | null {
   if (outcome === undefined) return null;
   if (outcome.status === "skipped") return `### ${title}\nskipped: ${outcome.reason.split("\n")[0]}\n`;
@@ -139,7 +149,7 @@ export function formatReport(r: {
             "-",
           ],
         ],
-      )}\n\n### 4. Worker memory (MiB)\n${table(
+      )}\n${coldStepsLine(w.coldStart)}\n### 4. Worker memory (MiB)\n${table(
         [
           "WASM heap",
           "JS heap after creation / after",

@@ -8,6 +8,7 @@ import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
 import { startLocalServer } from "../../indexer/serve/local-server.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
 import type { LoadMemory } from "../../worker/encoder/load-memory.ts";
+import { type ColdStep, coldSteps } from "../lib/cold-steps.ts";
 import { benchEdgeDir, benchIndexDir, benchModelId, benchSentences } from "../lib/fixtures.ts";
 import { type HeapUsage, IsolateInspector } from "../lib/inspector.ts";
 import type { BenchContext } from "../lib/section.ts";
@@ -30,6 +31,8 @@ interface HealthMemory {
 
 interface Health {
   model: { loadMs: number } | null;
+  /** `load`: the flat index's load checkpoints, once health reports them. */
+  index: { load?: LoadMemory } | null;
   memory: HealthMemory;
 }
 
@@ -54,6 +57,13 @@ export interface WorkerFigures {
     firstSearchMs: number;
     /** The worker's own encoder load time (health model.loadMs). */
     encoderLoadMs: number;
+    /** The cold request's own stages (its tookMs, workerd clock): the first encode and the first search. */
+    firstRequestMs: SearchBody["tookMs"] | null;
+    /**
+     * Every step of the encoder's and the index's loads, timed inside workerd (health load checkpoints), on
+     * one timeline from the start of the first load; empty when the worker does not report them.
+     */
+    steps: ColdStep[];
   };
   /** Client-side milliseconds per request; distinct queries, so the embedding cache never answers. */
   sequential: Summary & {
@@ -267,6 +277,8 @@ export async function measureWorker(options: WorkerMeasureOptions): Promise<Work
       coldStart: {
         firstSearchMs: Math.round(cold.ms),
         encoderLoadMs: afterCreation.model?.loadMs ?? Number.NaN,
+        firstRequestMs: cold.body?.tookMs ?? null,
+        steps: coldSteps(after.memory.load, after.index?.load),
       },
       sequential: {
         ...summarize(

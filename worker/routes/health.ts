@@ -15,8 +15,16 @@ import type { StoreStats } from "../stores/video-store.ts";
 const ProblemSchema = z.object({ code: z.string(), message: z.string() });
 const ModelSchema = z.object({ id: z.string(), dimension: z.number().int() });
 const LoadMemorySchema = z.object({
+  startedAtEpochMs: z.number().openapi({
+    description: "when the load began (Date.now()): aligns the encoder's and the index's concurrent loads",
+  }),
   checkpoints: z.array(
-    z.object({ name: z.string(), wasmHeapBytes: z.number(), heldBytes: z.number(), atMs: z.number() }),
+    z.object({
+      name: z.string().openapi({ description: "the step that ended here" }),
+      wasmHeapBytes: z.number(),
+      heldBytes: z.number().openapi({ description: "buffers the load references at this point" }),
+      atMs: z.number().openapi({ description: "milliseconds since the load began" }),
+    }),
   ),
   peakBytes: z.number().openapi({ description: "max over the checkpoints of WASM heap + held buffers" }),
 });
@@ -42,6 +50,10 @@ const HealthSchema = z
         counts: z.object({ videos: z.number(), vectors: z.number(), captions: z.number() }).nullable(),
         bytesHeld: z.number(),
         examples: ExampleQueriesSchema,
+        load: LoadMemorySchema.optional().openapi({
+          description:
+            'flat index: its load\'s steps ("read": files read and checked, "quantized", "scoring": ONNX Runtime sessions created)',
+        }),
       })
       .nullable(),
     encoderLoaded: z.boolean(),
@@ -52,7 +64,8 @@ const HealthSchema = z
       indexBytes: z.number().openapi({ description: "vectors and metadata held by the store" }),
       modelFileBytes: z.number().openapi({ description: "embedding table and graph bytes read at load" }),
       load: LoadMemorySchema.nullable().openapi({
-        description: "checkpoints sampled inside the encoder's load, null before it",
+        description:
+          'checkpoints sampled inside the encoder\'s load ("tokenizer", "read", "created", "released", "table"), null before it',
       }),
     }),
   })

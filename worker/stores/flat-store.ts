@@ -6,6 +6,7 @@ import type { CaptionRecord, IndexManifest, VideoRecord } from "../../shared/ind
 import { EmbeddedScorer } from "../../shared/search/flat-scorer.ts";
 import { rankVideos } from "../../shared/search/rank-videos.ts";
 import { topK } from "../../shared/vectors.ts";
+import { LoadMemoryLog } from "../encoder/load-memory.ts";
 import { ApiError } from "../http/api-error.ts";
 import { withOrt } from "../onnx/ort-web.ts";
 import type { Int8Matrix } from "./int8-matrix.ts";
@@ -27,6 +28,8 @@ export interface FlatIndex {
   captionVectors: Int8Matrix | null;
   /** Bytes of JSON metadata kept (estimate: the JSON text length). */
   metadataBytes: number;
+  /** The load's checkpoints so far (a new log when absent); FlatStore adds "scoring" once its sessions exist. */
+  load?: LoadMemoryLog;
 }
 
 /** Value of a video field used by filters; "videoId" is the record's id. */
@@ -93,19 +96,24 @@ async function startScorers(vectors: Int8Matrix, captionVectors: Int8Matrix | nu
 }
 
 export class FlatStore implements VideoStore {
-  private readonly index: Omit<FlatIndex, "vectors" | "captionVectors">;
+  private readonly index: Omit<FlatIndex, "vectors" | "captionVectors" | "load">;
+  private readonly load: LoadMemoryLog;
   private readonly byId: Map<string, number>;
   private readonly rowCount: number;
   private readonly scorers: Promise<Scorers>;
   private readonly examples: string[];
 
   /** Starts moving the vectors into ONNX Runtime; `ready()` waits for it (searches do). */
-  constructor({ vectors, captionVectors, ...index }: FlatIndex) {
+  constructor({ vectors, captionVectors, load = new LoadMemoryLog(), ...index }: FlatIndex) {
     this.index = index;
+    this.load = load;
     this.byId = new Map(index.videos.map((video, i) => [video.id, i]));
     this.rowCount = vectors.rows;
     this.examples = exampleQueries(index.videos, index.captions);
-    this.scorers = startScorers(vectors, captionVectors);
+    this.scorers = startScorers(vectors, captionVectors).then((scorers) => {
+      load.record("scoring", 0);
+      return scorers;
+    });
     // A failure is reported by the search that awaits it, not as an unhandled rejection.
     this.scorers.catch(() => undefined);
   }
@@ -139,6 +147,7 @@ export class FlatStore implements VideoStore {
         rowStart.byteLength +
         rowEnd.byteLength,
       examples: this.examples,
+      load: this.load.result(),
     };
   }
 

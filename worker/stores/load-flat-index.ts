@@ -4,6 +4,7 @@ import { matrixReader } from "../../shared/index-contract/check-vectors.ts";
 import type { IndexFileSource } from "../../shared/index-contract/read-index.ts";
 import { readCheckedIndex } from "../../shared/index-contract/read-index.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
+import { LoadMemoryLog } from "../encoder/load-memory.ts";
 import { FlatStore } from "./flat-store.ts";
 import { indexApiError } from "./index-error.ts";
 import { Int8Matrix } from "./int8-matrix.ts";
@@ -21,18 +22,23 @@ function jsonBytes(value: unknown): number {
  * is kept.
  */
 export async function loadFlatStore(source: IndexFileSource, where: string): Promise<FlatStore> {
+  // Each step's end is a checkpoint (FlatStore adds "scoring"): /api/health reports them as index.load.
+  const load = new LoadMemoryLog();
   let index: Awaited<ReturnType<typeof readCheckedIndex>>;
   try {
     index = await readCheckedIndex(source);
   } catch (error) {
     throw indexApiError(error, where, FIX);
   }
+  const fileBytes = index.vectors.data.byteLength + (index.captionVectors?.data.byteLength ?? 0);
+  load.record("read", fileBytes);
   const { manifest, videos, rows, captions } = index;
   const { dimension } = manifest.model;
   const vectors = Int8Matrix.fromValues(manifest.counts.vectors, dimension, matrixReader(index.vectors));
   const captionVectors = index.captionVectors
     ? Int8Matrix.fromValues(captions.length, dimension, matrixReader(index.captionVectors))
     : null;
+  load.record("quantized", fileBytes + vectors.byteLength + (captionVectors?.byteLength ?? 0));
   const store = new FlatStore({
     manifest,
     videos,
@@ -45,6 +51,7 @@ export async function loadFlatStore(source: IndexFileSource, where: string): Pro
     captions,
     captionVectors,
     metadataBytes: jsonBytes(videos) + jsonBytes(captions),
+    load,
   });
   // Build the ORT scoring session now, so a failure is a load error and /api/health counts its memory.
   await store.ready();

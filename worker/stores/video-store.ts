@@ -1,4 +1,5 @@
 // The interface both stores implement (flat index from R2, Vectorize), in the API's own terms.
+import type { LoadMemory } from "../encoder/load-memory.ts";
 
 /** A time window of a video, seconds from its start. */
 export interface Moment {
@@ -38,6 +39,8 @@ export interface StoreStats {
   bytesHeld: number;
   /** A few texts of the index (captions, else titles) a person could search for, e.g. on the landing page. */
   examples: string[];
+  /** Flat index: when each step of its load ended (worker/encoder/load-memory.ts); absent for Vectorize. */
+  load?: LoadMemory;
 }
 
 /** A searchable video library. Vectors in and out are L2-normalized Float32Array(dimension). */

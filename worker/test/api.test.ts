@@ -215,6 +215,20 @@ describe("worker API", () => {
       index: { kind: "flat", counts: { videos: 3, vectors: 9, captions: 4 } },
     });
     expect((health.body.memory as { wasmHeapBytes: number }).wasmHeapBytes).toBeGreaterThan(0);
+    // The cold start's steps, timed inside the isolate: the encoder's and the index's, in order.
+    type Load = { startedAtEpochMs: number; checkpoints: { name: string; atMs: number }[] };
+    const encoderLoad = (health.body.memory as { load: Load }).load;
+    const indexLoad = (health.body.index as { load: Load }).load;
+    const steps = (load: Load) => load.checkpoints.map((c) => c.name);
+    expect([steps(encoderLoad), steps(indexLoad)]).toEqual([
+      ["tokenizer", "read", "created", "released", "table"],
+      ["read", "quantized", "scoring"],
+    ]);
+    for (const load of [encoderLoad, indexLoad]) {
+      const atMs = load.checkpoints.map((c) => c.atMs);
+      expect(atMs).toEqual([...atMs].sort((a, b) => a - b));
+      expect(load.startedAtEpochMs).toBeLessThanOrEqual(Date.now());
+    }
     const spec = await get("/api/openapi.json");
     expect(Object.keys(spec.body.paths as object)).toContain("/api/search");
     const page = await get("/");
