@@ -1,8 +1,9 @@
 // The demo of `npm start`: toy model, toy videos, their index and the edge encoder, generated into a cache
-// folder by the CLI's own commands, each step only when its output is missing, older than its inputs or made
-// by other code.
+// folder by the functions behind the CLI's kit, index and prepare-edge commands, each step only when its output
+// is missing, older than its inputs or made by other code or options.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseAggregation } from "../../shared/aggregate.ts";
 import { cachedStep } from "./cached-step.ts";
 import { codeRecipe } from "./code-recipe.ts";
 import type { StepRunner } from "./run-command.ts";
@@ -32,42 +33,64 @@ export interface DemoOptions {
   seed?: number;
 }
 
-/** Generates (or reuses) the demo under `cacheDir` with the kit, index and prepare-edge commands. */
+/** Generates (or reuses) the demo under `cacheDir` with the kit, index and prepare-edge steps of `run`. */
 export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets> {
   const { cacheDir, run, log } = options;
-  const seed = String(options.seed ?? 0);
+  const seed = options.seed ?? 0;
   const model = join(cacheDir, "toy-model");
   const videos = join(cacheDir, "toy-videos");
   const index = join(cacheDir, "index");
   const edge = join(cacheDir, "edge");
-  // Each step's recipe is the code that runs it and its arguments: after an upgrade (a new index format,
-  // a vision tower in edge.json) the demo is rebuilt instead of served stale.
-  const step = (out: string, inputs: string[], what: string, command: string, args: string[]) =>
+  // Each step's recipe is the code that runs it and the options it is called with: after an upgrade (a new
+  // index format, a vision tower in edge.json) the demo is rebuilt instead of served stale.
+  const step = <Step extends object>(
+    out: string,
+    inputs: string[],
+    what: string,
+    name: string,
+    stepOptions: Step,
+    runStep: (stepOptions: Step, outDir: string) => Promise<void>,
+  ) =>
     cachedStep(
       out,
       inputs,
       what,
       log,
-      (tmp) => run(command, [...args, "--out", tmp]),
-      codeRecipe([command, ...args]),
+      (tmp) => runStep(stepOptions, tmp),
+      codeRecipe([name, JSON.stringify(stepOptions)]),
     );
-  await step(model, [], "toy model (kit toy)", "kit", ["toy", "--seed", seed]);
-  const count = options.videoCount === undefined ? [] : ["--count", String(options.videoCount)];
-  await step(videos, [], "toy videos (kit toy-videos)", "kit", ["toy-videos", "--seed", seed, ...count]);
-  await step(index, [model, videos], "index of the toy videos (index)", "index", [
-    join(videos, "videos"),
-    "--model",
-    model,
-    "--manifest",
-    join(videos, "manifest.csv"),
-    "--captions",
-    join(videos, "captions.csv"),
-    "--segments",
-    "1",
-    "--aggregate",
-    "mean",
-  ]);
-  await step(edge, [model], "edge encoders (prepare-edge)", "prepare-edge", ["--model", model]);
+  await step(model, [], "toy model (kit toy)", "kit toy", { seed }, run.toyModel);
+  await step(
+    videos,
+    [],
+    "toy videos (kit toy-videos)",
+    "kit toy-videos",
+    { seed, count: options.videoCount },
+    run.toyVideos,
+  );
+  await step(
+    index,
+    [model, videos],
+    "index of the toy videos (index)",
+    "index",
+    {
+      videos: join(videos, "videos"),
+      modelDir: model,
+      manifestFile: join(videos, "manifest.csv"),
+      captionsFile: join(videos, "captions.csv"),
+      segmentSec: 1,
+      aggregations: [parseAggregation("mean")],
+    },
+    run.index,
+  );
+  await step(
+    edge,
+    [model],
+    "edge encoders (prepare-edge)",
+    "prepare-edge",
+    { modelDir: model },
+    run.prepareEdge,
+  );
   const queries = JSON.parse(readFileSync(join(videos, "queries.json"), "utf8")) as DemoAssets["queries"];
   return { modelDir: model, edgeDir: edge, indexDir: index, videosDir: join(videos, "videos"), queries };
 }

@@ -22,14 +22,15 @@ export async function ensureEdgeModel(
   const hash = createHash("sha1").update(source).digest("hex").slice(0, 8);
   const out = join(cacheDir, `edge-${basename(source)}-${hash}`);
   const inputs = [source, join(source, "onnx")].filter((path) => existsSync(path));
+  const step = { modelDir: source };
   // Redone when the model's files change or when prepare-edge (the project's code) does.
   await cachedStep(
     out,
     inputs,
     `edge encoders of ${source} (prepare-edge)`,
     log,
-    (tmp) => run("prepare-edge", ["--model", source, "--out", tmp]),
-    codeRecipe(["prepare-edge", "--model", source]),
+    (tmp) => run.prepareEdge(step, tmp),
+    codeRecipe(["prepare-edge", JSON.stringify(step)]),
   );
   return out;
 }

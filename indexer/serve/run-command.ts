@@ -1,29 +1,100 @@
-// Runs another CLI command in this process (kit, index, prepare-edge) as one step of `serve`.
+// The generating steps of `serve` and `deploy` (toy model, toy videos, index, prepare-edge): the functions the
+// kit, index and prepare-edge commands call, called directly (a command never re-enters the CLI).
 import { InputError } from "../../shared/errors.ts";
-import type { CommandContext } from "../command.ts";
-import { commandLoaders } from "../commands/registry.ts";
+import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
+import { writeToyModel } from "../kit/toy-model.ts";
+import { writeToyVideos } from "../kit/toy-videos.ts";
+import { type IndexLibraryOptions, indexLibrary } from "../pipeline/index-library.ts";
+import { ProgressReporter, type ProgressSink } from "../pipeline/progress.ts";
 
-/** Runs `name args...`; its stdout (data) is dropped, its stderr goes to `stderr`. Throws on a non-zero exit. */
-export type StepRunner = (name: string, args: string[]) => Promise<void>;
+/** What decides a toy model: `kit toy`'s options. */
+export interface ToyModelStep {
+  seed: number;
+}
 
-/** A StepRunner with the given stderr (progress of the step) and verbosity. */
-export function stepRunner(stderr: CommandContext["stderr"], verbose = false): StepRunner {
-  return async (name, args) => {
-    const load = commandLoaders[name];
-    if (!load) throw new Error(`no CLI command "${name}"`);
-    const command = await load();
-    const context: CommandContext = {
-      stdout: { write: () => true },
-      // Not a TTY: the steps print plain progress lines instead of redrawing one line.
-      stderr: { write: (text: string) => stderr.write(text) },
-      stdin: process.stdin,
-      verbose,
-    };
-    const status = await command.run(args, context);
-    if (status !== 0)
-      throw new InputError(
-        "step_failed",
-        `\`npm run cli -- ${name} ${args.join(" ")}\` exited with status ${status}; run it alone to see why`,
+/** What decides the toy videos: `kit toy-videos`' options (count: its default when absent). */
+export interface ToyVideosStep {
+  seed: number;
+  count?: number;
+}
+
+/** What decides an index here: `index`'s inputs and options; the rest are index's defaults (fps:1, cpu). */
+export type IndexStep = Pick<
+  IndexLibraryOptions,
+  "videos" | "modelDir" | "manifestFile" | "captionsFile" | "segmentSec" | "aggregations"
+>;
+
+/** What decides a prepared edge encoder: prepare-edge's source model (its other options at their defaults). */
+export interface PrepareEdgeStep {
+  modelDir: string;
+}
+
+/** Runs one step into `outDir`; progress goes to the runner's stderr; throws when the step fails. */
+export interface StepRunner {
+  toyModel(step: ToyModelStep, outDir: string): Promise<void>;
+  toyVideos(step: ToyVideosStep, outDir: string): Promise<void>;
+  index(step: IndexStep, outDir: string): Promise<void>;
+  prepareEdge(step: PrepareEdgeStep, outDir: string): Promise<void>;
+}
+
+/**
+ * A StepRunner printing each step's progress to `stderr` (plain lines: it is not a TTY to them); `verbose`
+ * also prints each step's options, the arguments a cached step's recipe hashes.
+ */
+export function stepRunner(stderr: ProgressSink, verbose = false): StepRunner {
+  const line = (text: string) => stderr.write(`${text}\n`);
+  const plain: ProgressSink = { write: (text: string) => stderr.write(text) };
+  const options = (name: string, step: object) => {
+    if (verbose) line(`${name} ${JSON.stringify(step)}`);
+  };
+  return {
+    async toyModel(step, outDir) {
+      options("kit toy", step);
+      const summary = await writeToyModel(outDir, { seed: step.seed });
+      line(`wrote the toy model (${summary.id}, ${summary.dimension}-d) to ${summary.dir}`);
+    },
+    async toyVideos(step, outDir) {
+      options("kit toy-videos", step);
+      const summary = await writeToyVideos(outDir, { seed: step.seed, count: step.count, encoder: "auto" });
+      line(`wrote ${summary.videos} videos, ${summary.captions} captions to ${outDir}`);
+    },
+    async index(step, outDir) {
+      options("index", step);
+      let progress: ProgressReporter | null = null;
+      const summary = await indexLibrary({
+        ...step,
+        outDir,
+        sampling: "fps:1",
+        runtime: { device: "cpu" },
+        batchSize: 16,
+        decoder: "auto",
+        dtype: "float32",
+        shard: null,
+        onPlan(plan) {
+          progress = new ProgressReporter(plain, plan.pending);
+        },
+        onEvent(event) {
+          progress?.onEvent(event);
+        },
+      });
+      (progress as ProgressReporter | null)?.finish();
+      if (summary.skipped.length > 0)
+        throw new InputError(
+          "step_failed",
+          `indexing ${step.videos} skipped ${summary.skipped.map((s) => `${s.path} (${s.reason})`).join(", ")}; index it alone with \`npm run cli -- index\` to see why`,
+        );
+      line(
+        `indexed ${summary.videos.indexed}/${summary.videos.total} videos into ${outDir}: ${summary.vectors} vectors`,
       );
+    },
+    async prepareEdge(step, outDir) {
+      options("prepare-edge", step);
+      line(`preparing the edge text encoder from ${step.modelDir} ...`);
+      const result = await prepareEdgeModel({ ...step, outDir, table: "int8", onProgress: line });
+      const { verification } = result;
+      line(
+        `verified: cosine to the source over ${verification.sentences} sentences min ${verification.minCosine.toFixed(5)} (floor ${verification.threshold})`,
+      );
+    },
   };
 }
