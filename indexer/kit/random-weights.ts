@@ -1,5 +1,6 @@
 // Seeded random parameters for generated models: normal(0, std) via Box-Muller on a 32-bit PRNG,
 // seeded per tensor from (seed, name) so a tensor's values do not depend on generation order.
+import { createPrng } from "../../shared/prng.ts";
 import type { InitSpec, ParameterSource } from "../onnx/clip-arch.ts";
 
 /** FNV-1a over the name, mixed with the seed: a 32-bit seed per tensor. */
@@ -9,17 +10,11 @@ export function tensorSeed(seed: number, name: string): number {
   return hash >>> 0;
 }
 
-/** Fills `out` with normal(0, std) values from a mulberry32 stream seeded with `seed`. */
+/** Fills `out` with normal(0, std) values from shared/prng.ts's mulberry32 stream seeded with `seed`. */
 export function fillNormal(out: Float32Array, std: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    // mulberry32: small, fast, and good enough for initial weights.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297; // in (0, 1): log() stays finite
-  };
+  const prng = createPrng(seed >>> 0);
+  // The PRNG's 32-bit integer (exact in a double) shifted into (0, 1): log() stays finite.
+  const uniform = (): number => (prng.next() * 4294967296 + 1) / 4294967297;
   for (let i = 0; i < out.length; i += 2) {
     const radius = std * Math.sqrt(-2 * Math.log(uniform()));
     const angle = 2 * Math.PI * uniform();

@@ -12,15 +12,13 @@ export interface BpeVocabulary {
 const END_OF_WORD = "</w>";
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 
-/** Bytes in the order of CLIP's vocabulary: printable ranges first, then the rest (bytes_to_unicode). */
+/**
+ * Bytes in the order of CLIP's vocabulary (bytes_to_unicode): by their stand-in's code point, so the
+ * printable bytes (standing for themselves) come first, then the rest (256, 257, ...) in byte order.
+ */
 export function byteOrder(): number[] {
-  const printable: number[] = [];
-  for (let b = 33; b <= 126; b++) printable.push(b);
-  for (let b = 161; b <= 172; b++) printable.push(b);
-  for (let b = 174; b <= 255; b++) printable.push(b);
-  const rest: number[] = [];
-  for (let b = 0; b < 256; b++) if (!printable.includes(b)) rest.push(b);
-  return [...printable, ...rest];
+  const codePoint = (byte: number) => BYTE_TO_UNICODE[byte].codePointAt(0)!;
+  return Array.from({ length: 256 }, (_, byte) => byte).sort((a, b) => codePoint(a) - codePoint(b));
 }
 
 /**
