@@ -27,11 +27,9 @@ function describeFileRoutes(app: OpenAPIHono<AppEnv>): void {
     request: {
       params: z.object({
         deployment: z.string().openapi({ description: "id of the deployment that ranked the hit" }),
-        name: z
-          .string()
-          .openapi({
-            description: "thumbnail file name, e.g. 1f0e3dad99908345.jpg (named by the video id's hash)",
-          }),
+        name: z.string().openapi({
+          description: "thumbnail file name, e.g. 1f0e3dad99908345.jpg (named by the video id's hash)",
+        }),
       }),
     },
     responses: {
