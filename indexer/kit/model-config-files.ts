@@ -1,7 +1,7 @@
 // Writes a generated model directory's config.json and preprocessor_config.json (Hugging Face layout).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD } from "../../shared/model/clip-config.ts";
+import { CLIP_PREPROCESS } from "../../shared/image/preprocess.ts";
 
 /** The files writeModelConfigFiles writes, relative to the model directory. */
 export const MODEL_CONFIG_FILES = ["config.json", "preprocessor_config.json"] as const;
@@ -15,8 +15,8 @@ function clipPreprocessorJson(imageSize: number): unknown {
     do_normalize: true,
     do_rescale: true,
     do_resize: true,
-    image_mean: CLIP_IMAGE_MEAN,
-    image_std: CLIP_IMAGE_STD,
+    image_mean: CLIP_PREPROCESS.mean,
+    image_std: CLIP_PREPROCESS.std,
     image_processor_type: "CLIPImageProcessor",
     feature_extractor_type: "CLIPFeatureExtractor",
     resample: 3,

@@ -1,6 +1,6 @@
 // The toy vision tower: finds the saturated (non-grey) object, measures its colour mix and its
 // shape statistics, and maps them onto the same concept axes as the text tower. Fixed weights.
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD } from "../../shared/model/clip-config.ts";
+import { CLIP_PREPROCESS } from "../../shared/image/preprocess.ts";
 import { GraphBuilder } from "../onnx/graph-builder.ts";
 import { TOY_AXES, TOY_COLOURS, TOY_SHAPES } from "./toy-concepts.ts";
 
@@ -35,8 +35,8 @@ export function buildToyVisionGraph(rotation: Float64Array, dim: number): GraphB
   const size = TOY_IMAGE_SIZE;
   const g = new GraphBuilder("toy_clip_vision");
   const pixels = g.input("pixel_values", "float32", ["batch_size", 3, size, size]);
-  const std = g.constant("std", "float32", [1, 3, 1, 1], Float32Array.from(CLIP_IMAGE_STD));
-  const mean = g.constant("mean", "float32", [1, 3, 1, 1], Float32Array.from(CLIP_IMAGE_MEAN));
+  const std = g.constant("std", "float32", [1, 3, 1, 1], Float32Array.from(CLIP_PREPROCESS.std));
+  const mean = g.constant("mean", "float32", [1, 3, 1, 1], Float32Array.from(CLIP_PREPROCESS.mean));
   // Undo the preprocessor's normalization (preprocessor_config.json holds the same values): RGB in [0, 1].
   const fullRgb = g.op("Add", [g.op("Mul", [pixels, std]), mean]);
   // Statistics at half resolution: 4x less work, and objects stay tens of pixels wide.

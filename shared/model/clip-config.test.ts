@@ -1,6 +1,7 @@
 // config.json + preprocessor_config.json parsing: both preprocessor layouts, defaults, and clear errors.
 import { describe, expect, it } from "vitest";
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, checkPoolingToken, parseClipConfig } from "./clip-config.ts";
+import { CLIP_PREPROCESS } from "../image/preprocess.ts";
+import { checkPoolingToken, parseClipConfig } from "./clip-config.ts";
 
 const B32_CONFIG = {
   _name_or_path: "openai/clip-vit-base-patch32",
@@ -23,8 +24,8 @@ describe("parseClipConfig", () => {
       imageSize: 224,
       resizeShortestEdge: 224,
       cropSize: 224,
-      mean: [...CLIP_IMAGE_MEAN],
-      std: [...CLIP_IMAGE_STD],
+      mean: [...CLIP_PREPROCESS.mean],
+      std: [...CLIP_PREPROCESS.std],
     });
   });
 

@@ -1,13 +1,10 @@
 // Reads a CLIP model's config.json and preprocessor_config.json (Hugging Face layout) into the few
-// numbers this project needs; missing preprocessing fields take CLIP's published defaults.
+// numbers this project needs; missing preprocessing fields take CLIP's published defaults (CLIP_PREPROCESS).
 import { InputError } from "../errors.ts";
+import { CLIP_PREPROCESS } from "../image/preprocess.ts";
 
-/** CLIP's image normalization (OpenAI), used when preprocessor_config.json does not say. */
-export const CLIP_IMAGE_MEAN: readonly [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
-export const CLIP_IMAGE_STD: readonly [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
-/** CLIP's text context length and input side, used when config.json does not say. */
+/** CLIP's text context length, used when config.json does not say (image defaults: CLIP_PREPROCESS). */
 export const CLIP_CONTEXT_LENGTH = 77;
-export const CLIP_IMAGE_SIZE = 224;
 
 export interface ClipModelConfig {
   /** config.json `_name_or_path` when present (the model directory's name is the loader's fallback). */
@@ -139,7 +136,7 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
     "config.json",
     "vision_config.image_size",
     vision.image_size,
-    CLIP_IMAGE_SIZE,
+    CLIP_PREPROCESS.cropSize,
   );
 
   if (preprocessor !== undefined && !isRecord(preprocessor))
@@ -148,8 +145,8 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
   const file = "preprocessor_config.json";
   const resizeShortestEdge = sideOf(file, "size", pre.size, imageSize);
   const cropSize = sideOf(file, "crop_size", pre.crop_size, resizeShortestEdge);
-  const mean = triple(file, "image_mean", pre.image_mean, CLIP_IMAGE_MEAN);
-  const std = triple(file, "image_std", pre.image_std, CLIP_IMAGE_STD);
+  const mean = triple(file, "image_mean", pre.image_mean, CLIP_PREPROCESS.mean);
+  const std = triple(file, "image_std", pre.image_std, CLIP_PREPROCESS.std);
   if (std.some((s) => s <= 0)) fail(file, "image_std must be positive");
   const id =
     typeof config._name_or_path === "string" && config._name_or_path !== ""
