@@ -1,13 +1,8 @@
 // The pieces the indexing pipeline runs, injected so that the pipeline owns only the flow.
+import type { DecodedFrame } from "../decode/decoded-frame.ts";
 
-/** One decoded frame: packed RGB24, `width * height * 3` bytes. */
-export interface DecodedFrame {
-  index: number;
-  timestampSec: number;
-  width: number;
-  height: number;
-  rgb: Uint8Array;
-}
+/** The decoders' frame record (indexer/decode/decoded-frame.ts), what a FrameSource yields. */
+export type { DecodedFrame };
 
 /** Container metadata of a video. */
 export interface VideoInfo {
