@@ -1,7 +1,7 @@
 // The worker's answers against the same prepared encoder in onnxruntime-node with exact float32 search over
 // the local index: do the int8 index and onnxruntime-web change the results?
 import { loadEdgeTextEncoder } from "../../indexer/edge/load-edge-encoder.ts";
-import { rankVideos } from "../../indexer/index-store/rank.ts";
+import { rankIndexVideos } from "../../indexer/index-store/rank.ts";
 import { readIndex } from "../../indexer/index-store/reader.ts";
 import { nodeOrt } from "../../indexer/onnx-runtime.ts";
 import { scoreRows } from "../../shared/vectors.ts";
@@ -36,7 +36,7 @@ export async function measureParity(
       const response = await fetch(`${url}/api/search?k=10&q=${encodeURIComponent(q)}`);
       const worker = ((await response.json()) as SearchHits).results;
       const scores = scoreRows(index.vectors, index.manifest.model.dimension, vectors[i]);
-      const node = rankVideos(index, scores, 10).map((hit) => ({
+      const node = rankIndexVideos(index, scores, 10).map((hit) => ({
         videoId: index.videos[hit.video].id,
         score: hit.score,
       }));

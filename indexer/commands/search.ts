@@ -5,7 +5,7 @@ import { InputError } from "../../shared/errors.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
 import type { Command } from "../command.ts";
-import { rankVideos } from "../index-store/rank.ts";
+import { rankIndexVideos } from "../index-store/rank.ts";
 import { readIndex } from "../index-store/reader.ts";
 import { scoreIndexRows } from "../index-store/score-rows.ts";
 import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../model-dir.ts";
@@ -83,7 +83,7 @@ export const command: Command = {
     }
     const scores = await scoreIndexRows(index.vectors, index.manifest.model.dimension, query);
     // Field names as the worker's API (/api/search): results[].videoId, moment.startSec/endSec, model (id).
-    const results = rankVideos(index, scores, k, values.aggregation).map((hit, rank) => {
+    const results = rankIndexVideos(index, scores, k, values.aggregation).map((hit, rank) => {
       const video = index.videos[hit.video];
       return {
         rank: rank + 1,

@@ -1,17 +1,16 @@
 // Exact search over a loaded index: the CLI's adapter from IndexData to shared/search/rank-videos.ts.
 import { InputError } from "../../shared/errors.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
-import { rankVideos as rankRows } from "../../shared/search/rank-videos.ts";
+import { type RankedVideo, rankVideos } from "../../shared/search/rank-videos.ts";
 import type { IndexData } from "./index-data.ts";
 
-/** One ranked video. */
-export interface VideoHit {
-  /** Position in videos.json. */
-  video: number;
-  /** Cosine similarity of the video's best-matching vector. */
-  score: number;
+/**
+ * One ranked video as the CLI reports it: shared's RankedVideo (video = position in videos.json) without
+ * the row numbers, which mean nothing outside the index's matrix.
+ */
+export interface IndexHit extends Pick<RankedVideo, "video" | "score"> {
   /** Best segment (time window) and its score, when the video has segments. */
-  moment: { startSec: number; endSec: number; score: number } | null;
+  moment: Omit<NonNullable<RankedVideo["moment"]>, "row"> | null;
 }
 
 /**
@@ -20,12 +19,12 @@ export interface VideoHit {
  * `aggregation`'s rows when given; its segment rows when the video has no aggregation rows), ties broken by
  * video order. Throws InputError when the index has no `aggregation` vectors.
  */
-export function rankVideos(
+export function rankIndexVideos(
   index: IndexData,
   scores: Float32Array,
   k: number,
   aggregation?: string,
-): VideoHit[] {
+): IndexHit[] {
   const { manifest, rows } = index;
   let only: number | null = null;
   if (aggregation !== undefined) {
@@ -39,7 +38,7 @@ export function rankVideos(
   if (scores.length !== rows.video.length)
     throw new RangeError(`${scores.length} scores for an index of ${rows.video.length} rows`);
   const isSegment = Uint8Array.from(rows.aggregation, (a) => (a === SEGMENT_AGGREGATION ? 1 : 0));
-  const hits = rankRows(
+  const hits = rankVideos(
     scores,
     { video: rows.video, isSegment, startSec: rows.startSec, endSec: rows.endSec },
     index.videos.length,
