@@ -18,9 +18,30 @@ describe("ClipTokenizer file checks", () => {
     [JSON.stringify({ a: 0 }), "a a</w>\n", /lacks <\|startoftext\|>/],
     [minimalVocab, "#version: 0.2\n", /merges.txt holds no merges/],
     [minimalVocab, "#version: 0.2\na b c\n", /merges.txt line 2/],
+    [minimalVocab, "a a</w>\na  b\n", /merges.txt line 2 is not "left right": "a {2}b"/],
+    [minimalVocab, " a\n", /merges.txt line 1/],
+    [minimalVocab, "a \n", /merges.txt line 1/],
+    [minimalVocab, "a a</w>\r\nab\r\n", /merges.txt line 2 is not "left right": "ab"$/],
   ])("rejects bad files (%j)", (vocab, merges, message) => {
     expect(() => ClipTokenizer.fromFiles(vocab, merges)).toThrowError(message);
     expect(() => ClipTokenizer.fromFiles(vocab, merges)).toThrowError(InputError);
+  });
+
+  it("reads merges.txt with CRLF line ends as with LF (the \\r is not part of the merge)", () => {
+    const vocab = JSON.stringify({
+      a: 0,
+      b: 1,
+      "b</w>": 2,
+      "ab</w>": 3,
+      "<|startoftext|>": 4,
+      "<|endoftext|>": 5,
+    });
+    const lf = ClipTokenizer.fromFiles(vocab, "#version: 0.2\na b</w>\n");
+    const crlf = ClipTokenizer.fromFiles(vocab, "#version: 0.2\r\na b</w>\r\n");
+    expect([lf.encode("ab").ids, crlf.encode("ab").ids]).toEqual([
+      [4, 3, 5],
+      [4, 3, 5],
+    ]);
   });
 
   it("names a BPE symbol missing from the vocabulary", () => {
