@@ -52,6 +52,27 @@ export const offsetParam = integerParam(
   `results to skip (pagination); offset + k is at most ${RANK_LIMITS.flat} with the flat store, ${RANK_LIMITS.vectorize} with Vectorize`,
 );
 
+/** k in a JSON body: the same range and description as kParam, a JSON number. */
+export const kField = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_K)
+    .default(fallback)
+    .openapi({ description: `number of results (at most ${MAX_K})` });
+
+/** offset in a JSON body: the same range and description as offsetParam, a JSON number. */
+export const offsetField = z
+  .number()
+  .int()
+  .min(0)
+  .max(RANK_LIMITS.flat - 1)
+  .default(0)
+  .openapi({
+    description: `results to skip (pagination); offset + k is at most ${RANK_LIMITS.flat} with the flat store, ${RANK_LIMITS.vectorize} with Vectorize`,
+  });
+
 /** q: trimmed, 1..MAX_QUERY_CHARS characters. */
 export const querySchema = z
   .string({

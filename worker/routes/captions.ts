@@ -7,9 +7,9 @@ import {
   CaptionHitSchema,
   commonErrors,
   errorResponse,
+  kField,
   MAX_BODY_BYTES,
-  MAX_K,
-  RANK_LIMITS,
+  offsetField,
   vectorSchema,
 } from "../http/api-schemas.ts";
 import { jsonBody } from "../http/json-body.ts";
@@ -42,13 +42,8 @@ const route = createRoute({
           schema: z.object(
             {
               vector: vectorSchema,
-              k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
-              offset: z
-                .number()
-                .int()
-                .min(0)
-                .max(RANK_LIMITS.flat - 1)
-                .default(0),
+              k: kField(DEFAULT_K),
+              offset: offsetField,
             },
             { error: 'the body must be a JSON object like {"vector": [0.1, ...], "k": 5}' },
           ),

@@ -12,12 +12,12 @@ import {
   errorResponse,
   filterSchema,
   HitSchema,
+  kField,
   kParam,
   MAX_BODY_BYTES,
-  MAX_K,
+  offsetField,
   offsetParam,
   querySchema,
-  RANK_LIMITS,
   vectorSchema,
 } from "../http/api-schemas.ts";
 import { jsonBody } from "../http/json-body.ts";
@@ -105,13 +105,8 @@ const postRoute = createRoute({
               {
                 q: querySchema.optional(),
                 vector: vectorSchema.optional(),
-                k: z.number().int().min(1).max(MAX_K).default(DEFAULT_K),
-                offset: z
-                  .number()
-                  .int()
-                  .min(0)
-                  .max(RANK_LIMITS.flat - 1)
-                  .default(0),
+                k: kField(DEFAULT_K),
+                offset: offsetField,
                 filter: filterSchema.optional(),
               },
               { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
