@@ -7,6 +7,7 @@ import { FFmpeg } from "@ffmpeg/ffmpeg";
 import { decodeArguments, rawFormatFor } from "../indexer/decode/decode-args.ts";
 import { checkDecodeOutcome, type DecodedFrame } from "../indexer/decode/decoded-frame.ts";
 import { FfmpegLog } from "../indexer/decode/ffmpeg-log.ts";
+import { framesFromRaw, keptFrameIndices } from "../indexer/decode/logged-frames.ts";
 import { createFrameSelector, type Sampling } from "../indexer/decode/sampling.ts";
 import { parseProbeJson, probeArguments } from "../indexer/decode/video-probe.ts";
 import { type ByteProgress, fetchCached, type HashedFile } from "./fetch-cached.ts";
@@ -97,13 +98,8 @@ export async function decodeClip(ffmpeg: FFmpeg, file: File, sampling: Sampling)
       (line) => times.line(line),
     );
     times.close();
-    const wanted: number[] = [];
-    let index = 0;
-    for (let shown = times.get(0); shown; shown = times.get(++index)) {
-      if (selector.keep(index, shown.timestampSec)) wanted.push(index);
-      if (selector.done) break;
-    }
-    checkDecodeOutcome(file.name, code, times, index);
+    const { kept: wanted, seen } = keptFrameIndices(times, selector);
+    checkDecodeOutcome(file.name, code, times, seen);
     const frameBytes = format.frameBytes(probe.width, probe.height);
     if (wanted.length * frameBytes > MAX_RAW_BYTES)
       throw new Error(`${file.name}: ${wanted.length} frames are too many to decode here; sample fewer`);
@@ -118,23 +114,7 @@ export async function decodeClip(ffmpeg: FFmpeg, file: File, sampling: Sampling)
     checkDecodeOutcome(file.name, frameCode, log, wanted.length);
     const raw = await ffmpeg.readFile(output);
     if (typeof raw === "string") throw new Error("ffmpeg.wasm returned text for the frames");
-    const frames: DecodedFrame[] = [];
-    let offset = 0;
-    for (const wantedIndex of wanted) {
-      const shown = log.get(wantedIndex);
-      if (!shown) break;
-      const size = format.frameBytes(shown.width, shown.height);
-      if (offset + size > raw.length) break;
-      const { width, height, timestampSec } = shown;
-      frames.push({
-        index: wantedIndex,
-        timestampSec,
-        width,
-        height,
-        rgb: format.toRgb(raw.slice(offset, offset + size), width, height),
-      });
-      offset += size;
-    }
+    const frames = framesFromRaw(raw, wanted, log, format);
     if (frames.length === 0) throw new Error(`${file.name}: no video frame could be decoded`);
     return frames;
   } finally {

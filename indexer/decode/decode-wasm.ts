@@ -8,6 +8,7 @@ import { decodeArguments, decodedSize, type RawFormat } from "./decode-args.ts";
 import { checkDecodeOutcome, type DecodedFrame } from "./decoded-frame.ts";
 import { FfmpegLog } from "./ffmpeg-log.ts";
 import { type FfmpegCore, removeWasmFile, runWasm, wasmCore, wasmTempPath } from "./ffmpeg-wasm.ts";
+import { framesFromRaw, keptFrameIndices } from "./logged-frames.ts";
 import type { FrameSelector, Sampling } from "./sampling.ts";
 import type { VideoProbe } from "./video-probe.ts";
 
@@ -36,14 +37,9 @@ function selectByTimestamp(
     (line) => log.line(line),
   );
   log.close();
-  const wanted: number[] = [];
-  let index = 0;
-  for (let shown = log.get(0); shown; shown = log.get(++index)) {
-    if (selector.keep(index, shown.timestampSec)) wanted.push(index);
-    if (selector.done) break;
-  }
-  if (!log.inputDamage) checkDecodeOutcome(displayName, code, log, index);
-  return wanted;
+  const { kept, seen } = keptFrameIndices(log, selector);
+  if (!log.inputDamage) checkDecodeOutcome(displayName, code, log, seen);
+  return kept;
 }
 
 /** Yields the frames `sampling` keeps, in decode order. */
@@ -86,19 +82,9 @@ export async function* decodeWasm(
       log.close();
       const raw = core.FS.analyzePath(output).exists ? core.FS.readFile(output) : new Uint8Array(0);
       removeWasmFile(core, output);
-      let offset = 0;
-      let emitted = 0;
-      for (const index of indices) {
-        const shown = log.get(index);
-        if (!shown) break;
-        const size = format.frameBytes(shown.width, shown.height);
-        if (offset + size > raw.length) break;
-        const { width, height, timestampSec } = shown;
-        const frame = raw.subarray(offset, offset + size);
-        offset += size;
-        emitted++;
-        yield { index, timestampSec, width, height, rgb: format.toRgb(frame.slice(), width, height) };
-      }
+      const frames = framesFromRaw(raw, indices, log, format);
+      yield* frames;
+      const emitted = frames.length;
       produced += emitted;
       // After the frames: a truncated file yields what decoded before the damage, then fails.
       // Frames asked beyond the end are simply absent.
