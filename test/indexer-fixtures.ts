@@ -20,6 +20,28 @@ export async function makeToyFixture(
   return { model: join(dir, "model"), toy: join(dir, "toy"), videos: join(dir, "toy", "videos") };
 }
 
+export type ToyFixture = Awaited<ReturnType<typeof makeToyFixture>>;
+
+/**
+ * The index options the sync, kill and shard tests share (the toy model and its captions, 2 fps, 2-second
+ * moments, one thread), then `extra`: equal options, so their indexes compare byte for byte.
+ */
+export function toyIndexOptions(toy: ToyFixture, extra: string[] = []): string[] {
+  return [
+    "--model",
+    toy.model,
+    "--captions",
+    join(toy.toy, "captions.csv"),
+    "--sample",
+    "fps:2",
+    "--segments",
+    "2",
+    "--threads",
+    "1",
+    ...extra,
+  ];
+}
+
 /** Runs the CLI in this process (verbose unless told otherwise); returns its exit status and what it printed. */
 export async function runCli(
   argv: string[],

@@ -15,28 +15,13 @@ import { readIndex } from "../indexer/index-store/reader.ts";
 import { SHARD_INDEX_VARIABLES } from "../indexer/library/shard.ts";
 import { startFakeVectorize } from "../indexer/vectorize/fake-vectorize-server.ts";
 import { buildVectorRecords } from "../indexer/vectorize/records.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
 import { PROJECT_ROOT } from "./shared-data.ts";
 
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 
-const indexArgs = (out: string) => [
-  "index",
-  toy.videos,
-  "--out",
-  out,
-  "--model",
-  toy.model,
-  "--captions",
-  join(toy.toy, "captions.csv"),
-  "--sample",
-  "fps:2",
-  "--segments",
-  "2",
-  "--threads",
-  "1",
-];
+const indexArgs = (out: string) => ["index", toy.videos, "--out", out, ...toyIndexOptions(toy)];
 
 /**
  * The environment of an array task: this process's, without any engine's array variables (the test

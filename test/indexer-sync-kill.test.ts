@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
 import { PROJECT_ROOT } from "./shared-data.ts";
 
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 let lib = "";
 let before = "";
 let fresh: Record<string, Buffer> = {};
@@ -22,19 +22,7 @@ const args = (out: string) => [
   lib,
   "--out",
   out,
-  "--model",
-  toy.model,
-  "--captions",
-  join(toy.toy, "captions.csv"),
-  "--allow-unmatched",
-  "--sample",
-  "fps:2",
-  "--segments",
-  "2",
-  "--batch",
-  "1",
-  "--threads",
-  "1",
+  ...toyIndexOptions(toy, ["--allow-unmatched", "--batch", "1"]),
 ];
 
 /** Mulberry32: the kill points' counts come from a fixed seed, so every run kills at the same spots. */

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIndex } from "../indexer/index-store/reader.ts";
 import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
 
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 beforeAll(async () => {
@@ -30,20 +30,7 @@ async function makeLibrary(path: string, numbers: number[]): Promise<string> {
   return path;
 }
 
-const options = (extra: string[] = []) => [
-  "--model",
-  toy.model,
-  "--captions",
-  join(toy.toy, "captions.csv"),
-  "--allow-unmatched",
-  "--sample",
-  "fps:2",
-  "--segments",
-  "2",
-  "--threads",
-  "1",
-  ...extra,
-];
+const options = (extra: string[] = []) => toyIndexOptions(toy, ["--allow-unmatched", ...extra]);
 
 async function index(videos: string, out: string, extra: string[] = []) {
   const run = await runCli(["index", videos, "--out", out, ...options(extra), "--json"]);
