@@ -1,22 +1,16 @@
 // The search page in headless Debian Chromium (playwright-core) on the `npm start` demo served by wrangler
 // dev: one server and one browser for every case. Skips with a message when /usr/bin/chromium is absent.
 // Screenshots go to test-output/screenshots/ (git-ignored): landing.png, results.png, playing.png.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOY_COLOURS } from "../../indexer/kit/toy-concepts.ts";
 import { type DemoServer, startDemoServer } from "../demo-server.ts";
+import { chromiumFor, launchChromium, SCREENSHOT_DIR } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`skipping the page's browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-/** Where the screenshots go (README "The search page"). */
-export const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
+const hasChromium = chromiumFor("the page's browser tests");
 
 interface ToyQuery {
   query: string;
@@ -119,7 +113,6 @@ function nearestColour(rgb: number[]): string {
 
 describe.skipIf(!hasChromium)("search page in Chromium", () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), "clip-chromium-"));
     // Started one after the other, so that a failed launch cannot leave the other running.
     demo = await startDemoServer();
@@ -129,20 +122,12 @@ describe.skipIf(!hasChromium)("search page in Chromium", () => {
     for (const q of [...all.filter((x) => x.startSec === undefined), ...all])
       if (!byVideo.has(q.videoId)) byVideo.set(q.videoId, q);
     queries = [...byVideo.values(), ...all.filter((x) => x.startSec !== undefined)];
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launchChromium(profile, [
+      "--disable-quic",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+    ]);
   }, 300_000);
 
   afterAll(async () => {

@@ -6,19 +6,11 @@
 // and the ffmpeg core. Skips with a message when /usr/bin/chromium is absent. Times and cosines go to
 // test-output/screenshots/visual.json.
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareEdgeModel } from "../../indexer/edge/prepare-edge-model.ts";
 import { embedImageFile } from "../../indexer/embed/embed-images.ts";
@@ -28,15 +20,9 @@ import type { PreprocessConfig } from "../../shared/image/preprocess.ts";
 import { cosine } from "../../shared/vectors.ts";
 import { type DemoServer, startDemoServer } from "../demo-server.ts";
 import { hasSharedData, sharedPath } from "../shared-data.ts";
+import { chromiumFor, launchChromium, SCREENSHOT_DIR } from "./chromium.ts";
 
-/** Where page.test.ts saves its screenshots and measurements (README "The search page"). */
-const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `skipping the visual-query browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`,
-  );
+const hasChromium = chromiumFor("the visual-query browser tests");
 
 /** The frames sampled from a clip in these tests (the page's default is uniform:8 too). */
 const SAMPLING = "uniform:8";
@@ -99,21 +85,23 @@ interface BrowserEmbedding {
   frames: number[];
 }
 
-/** The bundle's embeddings of `png` and `clip` with the model file `onnx`, computed in the demo's page. */
-async function embedInBrowser(
+/**
+ * The bundle's embeddings of `png` and `clip` with the model file `onnx`, computed in the demo's page, as
+ * cosines to the indexer's (`node`), with the clip's sampled frame indices.
+ */
+async function browserVsIndexer(
   page: Page,
   onnx: string,
-  dimension: number,
-  preprocess: PreprocessConfig,
+  node: NodeEmbedding,
   png: string,
   clip: string,
-): Promise<BrowserEmbedding> {
+): Promise<{ image: number; clip: number; frames: number[] }> {
   const args = {
     model: Array.from(readFileSync(onnx)),
     png: Array.from(readFileSync(png)),
     clip: Array.from(readFileSync(clip)),
-    dimension,
-    preprocess,
+    dimension: node.dimension,
+    preprocess: node.preprocess,
     sampling: SAMPLING,
     bundle: "/browser/visual-query.js",
   };
@@ -121,7 +109,12 @@ async function embedInBrowser(
   await page.evaluate((a) => {
     (globalThis as { parityArgs?: unknown }).parityArgs = a;
   }, args);
-  return page.evaluate(IN_PAGE_EMBED) as Promise<BrowserEmbedding>;
+  const web = (await page.evaluate(IN_PAGE_EMBED)) as BrowserEmbedding;
+  return {
+    image: cosine(Float32Array.from(web.image), node.image),
+    clip: cosine(Float32Array.from(web.clip), node.clip),
+    frames: web.frames,
+  };
 }
 
 /** What embedInBrowser runs in the page (plain JavaScript). */
@@ -134,6 +127,8 @@ const IN_PAGE_EMBED = `(async () => {
   const clip = await visual.embedClip(encoder, a.preprocess, file, { sampling: a.sampling });
   return { image: Array.from(image), clip: Array.from(clip.vector), frames: clip.frames.map((frame) => frame.index) };
 })()`;
+
+type NodeEmbedding = Awaited<ReturnType<typeof embedInNode>>;
 
 /** The indexer's embeddings of the same files (what `embed image` and `embed video` print). */
 async function embedInNode(modelDir: string, png: string, clip: string) {
@@ -190,20 +185,10 @@ const shownIds = (page: Page) =>
 
 describe.skipIf(!hasChromium)("visual query in Chromium", () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     scratch = mkdtempSync(join(tmpdir(), "clip-visual-"));
     profile = mkdtempSync(join(tmpdir(), "clip-chromium-"));
     demo = await startDemoServer();
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium(profile);
   }, 300_000);
 
   afterAll(async () => {
@@ -398,23 +383,14 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
     const modelDir = demo.assets.modelDir;
     const node = await embedInNode(modelDir, png, clip);
     const page = await openPage();
-    const web = await embedInBrowser(
-      page,
-      join(modelDir, "onnx", "vision_model.onnx"),
-      node.dimension,
-      node.preprocess,
-      png,
-      clip,
-    );
+    const web = await browserVsIndexer(page, join(modelDir, "onnx", "vision_model.onnx"), node, png, clip);
     await page.close();
     expect(web.frames).toEqual(node.frames);
     expect(web.frames).toHaveLength(8);
-    const image = cosine(Float32Array.from(web.image), node.image);
-    const video = cosine(Float32Array.from(web.clip), node.clip);
-    measured["toy fp32 cosine, image"] = image;
-    measured["toy fp32 cosine, clip"] = video;
-    expect(image).toBeGreaterThanOrEqual(0.999);
-    expect(video).toBeGreaterThanOrEqual(0.999);
+    measured["toy fp32 cosine, image"] = web.image;
+    measured["toy fp32 cosine, clip"] = web.clip;
+    expect(web.image).toBeGreaterThanOrEqual(0.999);
+    expect(web.clip).toBeGreaterThanOrEqual(0.999);
   }, 180_000);
 
   it.skipIf(!hasSharedData)(
@@ -425,43 +401,21 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
       const png = framePng(clip, 30, join(scratch, "vid1-frame30.png"));
       const node = await embedInNode(modelDir, png, clip);
       const page = await openPage();
-      const web = await embedInBrowser(
-        page,
-        join(modelDir, "onnx", "vision_model.onnx"),
-        node.dimension,
-        node.preprocess,
-        png,
-        clip,
-      );
+      const web = await browserVsIndexer(page, join(modelDir, "onnx", "vision_model.onnx"), node, png, clip);
       // The int8 tower prepare-edge writes for the browser, against the indexer's fp32 (reported; floor 0.99).
       const edgeDir = join(scratch, "edge-hf-tiny-clip");
       await prepareEdgeModel({ modelDir, outDir: edgeDir, table: "int8", vision: "int8" });
-      const int8 = await embedInBrowser(
-        page,
-        join(edgeDir, "vision_model.onnx"),
-        node.dimension,
-        node.preprocess,
-        png,
-        clip,
-      );
+      const int8 = await browserVsIndexer(page, join(edgeDir, "vision_model.onnx"), node, png, clip);
       await page.close();
       expect(web.frames).toEqual(node.frames);
-      const image = cosine(Float32Array.from(web.image), node.image);
-      const video = cosine(Float32Array.from(web.clip), node.clip);
-      measured["hf-tiny-clip fp32 cosine, image"] = image;
-      measured["hf-tiny-clip fp32 cosine, clip"] = video;
-      expect(image).toBeGreaterThanOrEqual(0.999);
-      expect(video).toBeGreaterThanOrEqual(0.999);
-      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, image"] = cosine(
-        Float32Array.from(int8.image),
-        node.image,
-      );
-      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, clip"] = cosine(
-        Float32Array.from(int8.clip),
-        node.clip,
-      );
-      expect(measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, image"]).toBeGreaterThanOrEqual(0.99);
-      expect(measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, clip"]).toBeGreaterThanOrEqual(0.99);
+      measured["hf-tiny-clip fp32 cosine, image"] = web.image;
+      measured["hf-tiny-clip fp32 cosine, clip"] = web.clip;
+      expect(web.image).toBeGreaterThanOrEqual(0.999);
+      expect(web.clip).toBeGreaterThanOrEqual(0.999);
+      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, image"] = int8.image;
+      measured["hf-tiny-clip int8 (prepare-edge) vs fp32 cosine, clip"] = int8.clip;
+      expect(int8.image).toBeGreaterThanOrEqual(0.99);
+      expect(int8.clip).toBeGreaterThanOrEqual(0.99);
     },
     180_000,
   );
