@@ -1,51 +1,48 @@
-// Pins htmlUnescape to CPython 3.11 html.unescape on named, legacy, numeric and malformed references.
+// Pins htmlUnescape and cleanText to CPython's html.unescape on html-unescape-cases.json (full HTML5 table, numeric rules).
 import { describe, expect, it } from "vitest";
 import { htmlUnescape } from "./html-unescape.ts";
+import reference from "./html-unescape-cases.json" with { type: "json" };
+import { cleanText } from "./pretokenize.ts";
 
-// [input, html.unescape(input)] as printed by CPython.
-const CASES: [string, string][] = [
-  ["&amp;", "&"],
-  ["&amp", "&"],
-  ["&AMP;", "&"],
-  ["&ampx;", "&x;"],
-  ["&amp;lt;", "&lt;"],
-  ["&lt;b&gt;", "<b>"],
-  ["&apos;", "'"],
-  ["&nbsp;", "\u00a0"],
-  ["&eacute;t&eacute", "été"],
-  ["&notin;", "∉"],
-  ["&notx;", "¬x;"],
-  ["&copyright;", "©right;"],
-  ["&Eacutedog", "Édog"],
-  ["&hellip;&mdash;&frac12;", "…—½"],
-  ["&rang;", "\u27e9"],
-  ["&#39;&#x27;", "''"],
-  ["&#X41&#65", "AA"],
-  ["&#128;", "€"],
-  ["&#129;", "\x81"],
-  ["&#0;", "\ufffd"],
-  ["&#1;", ""],
-  ["&#13;", "\r"],
-  ["&#xD800;", "\ufffd"],
-  ["&#x110000;", "\ufffd"],
-  ["&#xFFFF;", ""],
-  ["&#99999999999999999999;", "\ufffd"],
-  ["&foo;", "&foo;"],
-  ["&;", "&;"],
-  ["&#;", "&#;"],
-  ["& amp;", "& amp;"],
-  [`&${"a".repeat(40)};`, `&${"a".repeat(40)};`],
-  ["no entities", "no entities"],
-  ["&constructor; &toString;", "&constructor; &toString;"],
-];
+const cases = reference.cases as [input: string, once: string, twice: string][];
+const cleaned = reference.cleaned as [input: string, clean: string][];
 
-describe("htmlUnescape", () => {
-  it.each(CASES)("%j -> %j", (input, expected) => {
-    expect(htmlUnescape(input)).toBe(expected);
+/** Cases whose `actual` differs from Python's `expected`, as [input, actual, expected] for a readable diff. */
+function mismatches(pairs: [string, string][], decode: (text: string) => string): [string, string, string][] {
+  return pairs
+    .map(([input, expected]): [string, string, string] => [input, decode(input), expected])
+    .filter(([, actual, expected]) => actual !== expected);
+}
+
+describe(`htmlUnescape against ${reference.python} html.unescape`, () => {
+  it("holds every name of the HTML5 table and the numeric edge cases", () => {
+    expect(reference.python).toMatch(/^CPython 3\./);
+    // 2,125 "&name;" of the table plus a few unknown names of that shape.
+    expect(cases.filter(([input]) => /^&[A-Za-z0-9]+;$/.test(input)).length).toBeGreaterThan(2125);
+    expect(cases.length).toBe(3048);
   });
 
-  it("decodes one level per call, as CLIP's double unescape relies on", () => {
-    expect(htmlUnescape("&amp;amp;")).toBe("&amp;");
-    expect(htmlUnescape(htmlUnescape("&amp;lt;"))).toBe("<");
+  it("decodes every case as html.unescape does once", () => {
+    expect(
+      mismatches(
+        cases.map(([input, once]) => [input, once]),
+        htmlUnescape,
+      ),
+    ).toEqual([]);
+  });
+
+  it("decodes every case as html.unescape applied twice, one level per call", () => {
+    const twice = (text: string) => htmlUnescape(htmlUnescape(text));
+    expect(
+      mismatches(
+        cases.map(([input, , doubled]) => [input, doubled]),
+        twice,
+      ),
+    ).toEqual([]);
+  });
+
+  it("cleans double-escaped text as CLIP's basic_clean + whitespace_clean + lower", () => {
+    expect(cleaned.length).toBeGreaterThan(20);
+    expect(mismatches(cleaned, cleanText)).toEqual([]);
   });
 });
