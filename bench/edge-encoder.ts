@@ -92,9 +92,11 @@ async function openVariant(
 ): Promise<{ encodeIds: EncodeIds; modelBufferBytes: number }> {
   const { ClipTextEncoder } = await import("../shared/model/text-encoder.ts");
   const { ClipTokenizer } = await import("../shared/tokenizer/clip-tokenizer.ts");
-  const { readModelFiles } = await import("../indexer/edge/web-session.ts");
-  const { loadEdgeTextEncoder, readEdgeManifest } = await import("../indexer/edge/load-edge-encoder.ts");
-  const { resolveModelDir } = await import("../indexer/model-dir.ts");
+  const { readModelFiles } = await import("../indexer/prepare-edge/web-session.ts");
+  const { loadEdgeTextEncoder, readEdgeManifest } = await import(
+    "../indexer/prepare-edge/load-edge-encoder.ts"
+  );
+  const { resolveModelDir } = await import("../indexer/embed/model-dir.ts");
   if (variant.kind === "fp32") {
     const source = resolveModelDir(variant.dir, { towers: ["text"] });
     const files = readModelFiles(source.models.text!.path);
@@ -221,10 +223,10 @@ async function main() {
     return;
   }
   const work = resolve(values.work ?? join(ROOT, "data", "bench-edge"));
-  const { prepareEdgeModel } = await import("../indexer/edge/prepare-edge-model.ts");
+  const { prepareEdgeModel } = await import("../indexer/prepare-edge/prepare-edge-model.ts");
   let modelDir = values.model;
   if (!modelDir) {
-    const { ensureRandomModel } = await import("../indexer/kit/random-cache.ts");
+    const { ensureRandomModel } = await import("../indexer/demo/random-cache.ts");
     process.stderr.write("random ViT-B/32 (kit random, cached under models/.cache) ...\n");
     modelDir = ensureRandomModel({
       arch: "vit-b32",
@@ -236,8 +238,8 @@ async function main() {
   modelDir = resolve(modelDir);
   const variants: Variant[] = [{ name: "fp32", kind: "fp32", dir: modelDir }];
   const sizes: Record<string, number> = { "source text tower": 0 };
-  const { resolveModelDir } = await import("../indexer/model-dir.ts");
-  const { readModelFiles } = await import("../indexer/edge/web-session.ts");
+  const { resolveModelDir } = await import("../indexer/embed/model-dir.ts");
+  const { readModelFiles } = await import("../indexer/prepare-edge/web-session.ts");
   const files = readModelFiles(resolveModelDir(modelDir, { towers: ["text"] }).models.text!.path);
   sizes["source text tower"] =
     files.bytes.byteLength + files.externalData.reduce((s, f) => s + f.data.byteLength, 0);

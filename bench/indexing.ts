@@ -11,11 +11,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { decodeVideoFrames } from "../indexer/decode/decode-video.ts";
 import { parseSampling } from "../indexer/decode/sampling.ts";
-import { ensureRandomModel } from "../indexer/kit/random-cache.ts";
-import { discoverVideos } from "../indexer/library/discover.ts";
-import { resolveModelDir } from "../indexer/model-dir.ts";
-import { loadImageTower } from "../indexer/pipeline/clip-towers.ts";
-import { indexLibrary } from "../indexer/pipeline/index-library.ts";
+import { ensureRandomModel } from "../indexer/demo/random-cache.ts";
+import { discoverVideos } from "../indexer/discover/discover.ts";
+import { loadImageTower } from "../indexer/embed/clip-towers.ts";
+import { resolveModelDir } from "../indexer/embed/model-dir.ts";
+import { indexLibrary } from "../indexer/index/index-library.ts";
 import { parseAggregation } from "../shared/aggregate.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));

@@ -2,7 +2,7 @@
 // npx tsx bench/worker-e2e.ts [--edge DIR] [--index DIR] [--rounds N] [--queries N] [--json].
 // Same measuring function as `npm run bench -- --only worker` (bench/sections/worker.ts).
 import { parseArgs } from "node:util";
-import { readEdgeManifest } from "../indexer/edge/load-edge-encoder.ts";
+import { readEdgeManifest } from "../indexer/prepare-edge/load-edge-encoder.ts";
 import { benchEdgeDir, benchIndexDir, benchModelDir, benchModelId, benchSentences } from "./lib/fixtures.ts";
 import { measureWorker } from "./sections/worker.ts";
 

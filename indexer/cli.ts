@@ -1,7 +1,7 @@
 // Entry point of the indexer CLI: dispatches to one subcommand, prints expected errors as one line.
 import { isInputError } from "../shared/errors.ts";
-import type { CommandContext } from "./command.ts";
-import { commandLoaders } from "./commands/registry.ts";
+import type { CommandContext } from "./cli/command.ts";
+import { commandLoaders } from "./cli/registry.ts";
 
 const HELP_FLAGS = new Set(["-h", "--help", "help"]);
 

@@ -1,4 +1,4 @@
-// Vector ids and metadata in Vectorize: written by indexer/vectorize (upload), read by worker/stores/vectorize-store.ts.
+// Vector ids and metadata in Vectorize: written by indexer/publish/vectorize (upload), read by worker/stores/vectorize-store.ts.
 // Namespaces: "video" (aggregated vectors), "segment" (moment windows), "caption" (caption texts).
 
 export const NAMESPACES = { video: "video", segment: "segment", caption: "caption" } as const;

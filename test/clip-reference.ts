@@ -1,7 +1,7 @@
 // A plain-JS (float64) CLIP forward pass written from the paper's/HF's definition, to check the ONNX
-// graphs' wiring in tests: same parameter names and layouts as indexer/onnx/clip-*-graph.ts.
-import type { ClipArch, ParameterSource } from "../indexer/onnx/clip-arch.ts";
-import { visionTokens } from "../indexer/onnx/clip-arch.ts";
+// graphs' wiring in tests: same parameter names and layouts as indexer/demo/clip-graph/clip-*-graph.ts.
+import type { ClipArch, ParameterSource } from "../indexer/demo/clip-graph/clip-arch.ts";
+import { visionTokens } from "../indexer/demo/clip-graph/clip-arch.ts";
 
 type Matrix = Float64Array[];
 

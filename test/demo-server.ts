@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DemoAssets, ensureDemoAssets } from "../indexer/serve/demo-assets.ts";
-import { type LocalServer, startLocalServer } from "../indexer/serve/local-server.ts";
-import { stepRunner } from "../indexer/serve/run-command.ts";
+import { type DemoAssets, ensureDemoAssets } from "../indexer/demo/demo-assets.ts";
+import { type LocalServer, startLocalServer } from "../indexer/publish/serve/local-server.ts";
+import { stepRunner } from "../indexer/publish/serve/run-command.ts";
 
 /** A running demo server; `close()` stops wrangler and deletes the temp folder. */
 export interface DemoServer {

@@ -2,7 +2,7 @@
 // video ids and folders, annotation files in each published format), optionally with one video missing.
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { ToyVideoPlan } from "../indexer/kit/toy-video-plan.ts";
+import type { ToyVideoPlan } from "../indexer/demo/toy-video-plan.ts";
 
 /** One benchmark written by writeToyBenchmark: the `eval` arguments and the expected split. */
 export interface ToyBenchmark {

@@ -15,9 +15,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeToyModel } from "../indexer/demo/toy-model.ts";
+import { type ToyVideosSummary, writeToyVideos } from "../indexer/demo/toy-videos.ts";
 import type { ResultsFile } from "../indexer/eval/report.ts";
-import { writeToyModel } from "../indexer/kit/toy-model.ts";
-import { type ToyVideosSummary, writeToyVideos } from "../indexer/kit/toy-videos.ts";
 import { type ToyBenchmark, writeToyBenchmark } from "./eval-benchmarks.ts";
 import { runCli } from "./indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";

@@ -13,9 +13,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeQuantizedTower } from "../indexer/edge/quantize-tower.ts";
-import { resolveModelDir } from "../indexer/model-dir.ts";
+import { resolveModelDir } from "../indexer/embed/model-dir.ts";
 import { onnx } from "../indexer/onnx/proto.ts";
+import { writeQuantizedTower } from "../indexer/prepare-edge/quantize-tower.ts";
 import { npyToFloat32, parseNpy } from "../shared/npy.ts";
 import { cosine } from "../shared/vectors.ts";
 import { exportDir, maxAbsDiff, readClipReference } from "./hf-reference.ts";

@@ -4,8 +4,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../indexer/cli.ts";
-import { writeToyModel } from "../indexer/kit/toy-model.ts";
-import { writeToyVideos } from "../indexer/kit/toy-videos.ts";
+import { writeToyModel } from "../indexer/demo/toy-model.ts";
+import { writeToyVideos } from "../indexer/demo/toy-videos.ts";
 
 /**
  * Writes the toy model to `dir/model` and `count` toy videos (a third of them with a scene change, plus

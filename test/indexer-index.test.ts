@@ -5,9 +5,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readIndex } from "../indexer/index-store/reader.ts";
-import { thumbnailStem } from "../indexer/index-store/writer.ts";
-import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
+import type { IndexSummary } from "../indexer/index/index-library.ts";
+import { readIndex } from "../indexer/index/reader.ts";
+import { thumbnailStem } from "../indexer/index/writer.ts";
 import { parseNpy } from "../shared/npy.ts";
 import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
+import type { IndexSummary } from "../indexer/index/index-library.ts";
 import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
 import { PROJECT_ROOT } from "./shared-data.ts";
 

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readIndex } from "../indexer/index-store/reader.ts";
-import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
+import type { IndexSummary } from "../indexer/index/index-library.ts";
+import { readIndex } from "../indexer/index/reader.ts";
 import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";
 

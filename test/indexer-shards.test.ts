@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CommandContext } from "../indexer/command.ts";
+import type { CommandContext } from "../indexer/cli/command.ts";
 import { createUploadCommand } from "../indexer/commands/upload.ts";
-import { readIndex } from "../indexer/index-store/reader.ts";
-import { SHARD_INDEX_VARIABLES } from "../indexer/library/shard.ts";
-import { startFakeVectorize } from "../indexer/vectorize/fake-vectorize-server.ts";
-import { buildVectorRecords } from "../indexer/vectorize/records.ts";
+import { SHARD_INDEX_VARIABLES } from "../indexer/discover/shard.ts";
+import { readIndex } from "../indexer/index/reader.ts";
+import { buildVectorRecords } from "../indexer/publish/vectorize/records.ts";
+import { startFakeVectorize } from "./fixtures/fake-vectorize-server.ts";
 import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
 import { PROJECT_ROOT } from "./shared-data.ts";
 

@@ -6,8 +6,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readIndex } from "../indexer/index-store/reader.ts";
-import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
+import type { IndexSummary } from "../indexer/index/index-library.ts";
+import { readIndex } from "../indexer/index/reader.ts";
 import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
 
 let dir = "";

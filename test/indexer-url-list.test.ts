@@ -5,8 +5,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readIndex } from "../indexer/index-store/reader.ts";
-import type { IndexSummary } from "../indexer/pipeline/index-library.ts";
+import type { IndexSummary } from "../indexer/index/index-library.ts";
+import { readIndex } from "../indexer/index/reader.ts";
 import { type FileServer, startFileServer } from "./http-file-server.ts";
 import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";

@@ -2,7 +2,7 @@
 // data, as the Worker would create it from bytes.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { webOrt } from "../indexer/onnx-runtime-web.ts";
+import { webOrt } from "../indexer/prepare-edge/onnx-runtime-web.ts";
 import type { OrtSession } from "../shared/model/ort-types.ts";
 
 export { webOrt };

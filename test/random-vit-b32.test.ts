@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureRandomModel } from "../indexer/kit/random-cache.ts";
-import { resolveModelDir } from "../indexer/model-dir.ts";
+import { ensureRandomModel } from "../indexer/demo/random-cache.ts";
+import { resolveModelDir } from "../indexer/embed/model-dir.ts";
+import { loadImageEncoder, loadTextEncoder } from "../indexer/embed/onnx-runtime.ts";
 import { countParameters } from "../indexer/onnx/graph-builder.ts";
 import { initializerShapes, readOnnxProto } from "../indexer/onnx/read-model.ts";
-import { loadImageEncoder, loadTextEncoder } from "../indexer/onnx-runtime.ts";
 import type { ClipTextEncoder } from "../shared/model/text-encoder.ts";
 import { ClipTextEncoder as SharedTextEncoder } from "../shared/model/text-encoder.ts";
 import type { ClipTokenizer } from "../shared/tokenizer/clip-tokenizer.ts";

@@ -11,9 +11,9 @@ import {
   Tensor,
 } from "@huggingface/transformers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeRandomModel } from "../indexer/kit/random-model.ts";
-import { fillNormal } from "../indexer/kit/random-weights.ts";
-import { loadImageEncoder, loadTextEncoder } from "../indexer/onnx-runtime.ts";
+import { writeRandomModel } from "../indexer/demo/random-model.ts";
+import { fillNormal } from "../indexer/demo/random-weights.ts";
+import { loadImageEncoder, loadTextEncoder } from "../indexer/embed/onnx-runtime.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";
 
 const root = mkdtempSync(join(tmpdir(), "transformers-js-"));

@@ -3,14 +3,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
-import { prepareEdgeModel } from "../../indexer/edge/prepare-edge-model.ts";
-import { writeQuantizedTower } from "../../indexer/edge/quantize-tower.ts";
-import { writeIndexAtomically } from "../../indexer/index-store/writer.ts";
-import { ensureRandomModel } from "../../indexer/kit/random-cache.ts";
-import { resolveModelDir } from "../../indexer/model-dir.ts";
-import { syntheticIndex } from "../../indexer/vectorize/synthetic-index.ts";
+import { ensureRandomModel } from "../../indexer/demo/random-cache.ts";
+import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
+import { writeIndexAtomically } from "../../indexer/index/writer.ts";
+import { readEdgeManifest } from "../../indexer/prepare-edge/load-edge-encoder.ts";
+import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
+import { writeQuantizedTower } from "../../indexer/prepare-edge/quantize-tower.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
+import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
 
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { WRANGLER_CONFIG } from "../../indexer/serve/local-server.ts";
+import { WRANGLER_CONFIG } from "../../indexer/publish/serve/local-server.ts";
 import { ROOT } from "./fixtures.ts";
 
 /** Bytes on disk and gzipped (source maps excluded), and bytes per file. */

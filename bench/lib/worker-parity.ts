@@ -1,9 +1,10 @@
 // The worker's answers against the same prepared encoder in onnxruntime-node with exact float32 search over
 // the local index: do the int8 index and onnxruntime-web change the results?
-import { loadEdgeTextEncoder } from "../../indexer/edge/load-edge-encoder.ts";
-import { rankIndexVideos } from "../../indexer/index-store/rank.ts";
-import { readIndex } from "../../indexer/index-store/reader.ts";
-import { nodeOrt } from "../../indexer/onnx-runtime.ts";
+
+import { nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
+import { readIndex } from "../../indexer/index/reader.ts";
+import { loadEdgeTextEncoder } from "../../indexer/prepare-edge/load-edge-encoder.ts";
+import { rankIndexVideos } from "../../indexer/search/rank.ts";
 import { scoreRows } from "../../shared/vectors.ts";
 
 /** Shares over the queries: same first video, mean overlap of the top 10, largest score gap of a shared hit. */

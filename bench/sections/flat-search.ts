@@ -2,7 +2,7 @@
 // (shared/vectors.ts scoreRows in float32, worker/stores/int8-matrix.ts in int8) against ONNX Runtime scoring
 // graphs (shared/search): onnxruntime-node "fed" float32 (what the CLI's `search` runs), "embedded" float32 and
 // int8, and onnxruntime-web (WASM, one thread, as in the Worker) embedded float32 and int8.
-import { nodeOrt } from "../../indexer/onnx-runtime.ts";
+import { nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
 import type { OrtNamespace } from "../../shared/model/ort-types.ts";
 import { createPrng } from "../../shared/prng.ts";
 import { EmbeddedScorer, FedScorer, type FlatScorer } from "../../shared/search/flat-scorer.ts";

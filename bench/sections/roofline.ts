@@ -3,9 +3,9 @@
 // as a fraction of what the machine can do.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveModelDir } from "../../indexer/model-dir.ts";
+import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
+import { nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
 import { onnx } from "../../indexer/onnx/proto.ts";
-import { nodeOrt } from "../../indexer/onnx-runtime.ts";
 import type { OrtNamespace, OrtSessionOptions } from "../../shared/model/ort-types.ts";
 import { createPrng } from "../../shared/prng.ts";
 import { webOrt } from "../lib/ort-web-node.ts";

@@ -2,10 +2,10 @@
 // fp32 vs the prepared int8 encoder, onnxruntime-node (1 thread) vs onnxruntime-web in Node, and
 // Transformers.js on the same model and ids; all variants interleaved query by query. Also int8 vs fp32 cosine.
 import { basename, dirname } from "node:path";
-import { loadEdgeTextEncoder } from "../../indexer/edge/load-edge-encoder.ts";
-import { openWebSession } from "../../indexer/edge/web-session.ts";
-import { resolveModelDir } from "../../indexer/model-dir.ts";
-import { loadTextEncoder, nodeOrt } from "../../indexer/onnx-runtime.ts";
+import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
+import { loadTextEncoder, nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
+import { loadEdgeTextEncoder } from "../../indexer/prepare-edge/load-edge-encoder.ts";
+import { openWebSession } from "../../indexer/prepare-edge/web-session.ts";
 import { ClipTextEncoder } from "../../shared/model/text-encoder.ts";
 import { cosine, l2Normalize } from "../../shared/vectors.ts";
 import { benchEdgeDir, benchQ8ModelDir, benchSentences } from "../lib/fixtures.ts";
@@ -182,7 +182,7 @@ export async function benchTextEncoder(context: BenchContext): Promise<TextEncod
     transformersJsWasm: transformersWasm
       ? {
           ...transformersWasm.config,
-          q8File: "ours (indexer/edge/quantize-tower.ts), not the conversion script's",
+          q8File: "ours (indexer/prepare-edge/quantize-tower.ts), not the conversion script's",
         }
       : null,
     skipped,

@@ -1,7 +1,7 @@
 // Section 1: tokenizer throughput (captions/s) over the MSR-VTT 1k-A sentences: ours vs Transformers.js's.
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { resolveModelDir } from "../../indexer/model-dir.ts";
+import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { benchSentences } from "../lib/fixtures.ts";
 import type { BenchContext } from "../lib/section.ts";

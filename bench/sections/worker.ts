@@ -1,11 +1,11 @@
 // Sections 3 and 4: the worker end to end through `wrangler dev`, started as `npm start` starts it
-// (indexer/serve): bundle size, cold start, warm GET /api/search latency sequential and concurrent (rounds
+// (indexer/publish/serve): bundle size, cold start, warm GET /api/search latency sequential and concurrent (rounds
 // interleaved), parity with onnxruntime-node, and the isolate's memory at and after encoder creation.
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { readEdgeManifest } from "../../indexer/edge/load-edge-encoder.ts";
-import { startLocalServer } from "../../indexer/serve/local-server.ts";
+import { readEdgeManifest } from "../../indexer/prepare-edge/load-edge-encoder.ts";
+import { startLocalServer } from "../../indexer/publish/serve/local-server.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
 import type { LoadMemory } from "../../worker/encoder/load-memory.ts";
 import { type ColdStep, coldSteps } from "../lib/cold-steps.ts";

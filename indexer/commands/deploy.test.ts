@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
 import { main } from "../cli.ts";
-import { wranglerHint } from "../deploy/run-wrangler.ts";
-import { writeIndexAtomically } from "../index-store/writer.ts";
-import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../kit/toy-model.ts";
-import { syntheticIndex } from "../vectorize/synthetic-index.ts";
+import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../demo/toy-model.ts";
+import { writeIndexAtomically } from "../index/writer.ts";
+import { wranglerHint } from "../publish/deploy/run-wrangler.ts";
 
 let dir: string;
 let model: string;

@@ -5,17 +5,17 @@ import { basename, join } from "node:path";
 import { formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { parseChoiceOption, parseCommandArgs, requireOption } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { textsFrom } from "../cli/text-input.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
-import { loadEdgeTextEncoder, readEdgeManifest } from "../edge/load-edge-encoder.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
-import { describeTowerFile, parseModelDtype } from "../model-dir.ts";
-import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../onnx-runtime.ts";
-import { webOrt } from "../onnx-runtime-web.ts";
-import { textsFrom } from "../text-input.ts";
+import { describeTowerFile, parseModelDtype } from "../embed/model-dir.ts";
+import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../embed/onnx-runtime.ts";
+import { loadEdgeTextEncoder, readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
+import { webOrt } from "../prepare-edge/onnx-runtime-web.ts";
 
 const usage = `
 Usage: npm run cli -- embed text  (--model DIR [--dtype D] | --edge EDGE_DIR) [TEXT...]

@@ -7,8 +7,8 @@ import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { captionVideoSimilarities } from "../../shared/metrics/similarity.ts";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { findInvalidRow, l2NormalizeRowsInPlace } from "../../shared/vectors.ts";
-import { parseCommandArgs, requireOption } from "../args.ts";
-import type { Command } from "../command.ts";
+import { parseCommandArgs, requireOption } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
 
 const USAGE = `
 Usage: npm run cli -- eval-features --text T.npy --video V.npy --captions C.json [--json]

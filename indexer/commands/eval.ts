@@ -1,17 +1,17 @@
 // `eval`: the paper's evaluation on a benchmark's test split (MSR-VTT 1k-A/full, MSVD, LSMDC) with a
 // CLIP model directory: prints the Table 1 and Tables 2-4 layouts and writes a report directory.
 import { InputError } from "../../shared/errors.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { parseModelDtype } from "../embed/model-dir.ts";
+import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { parseAggregationList } from "../eval/aggregation-list.ts";
 import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-files.ts";
 import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/report.ts";
 import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
 import { aggregationTable, comparisonTable, formatTableText } from "../eval/tables.ts";
-import { parseModelDtype } from "../model-dir.ts";
-import { parseExecutionProvider } from "../onnx-runtime.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
 /** Default root of the frame-embedding cache (relative to the working directory; /data is gitignored). */

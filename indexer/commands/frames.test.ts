@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
+import type { CommandContext } from "../cli/command.ts";
 import { main } from "../cli.ts";
-import type { CommandContext } from "../command.ts";
 import { hasNativeFfmpeg } from "../decode/ffmpeg-native.ts";
 
 function capture() {

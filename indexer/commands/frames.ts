@@ -5,8 +5,8 @@ import { basename, join, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { CLIP_PREPROCESS, type PreprocessConfig, preprocessFrame } from "../../shared/image/preprocess.ts";
 import { encodeNpy } from "../../shared/npy.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
 import {
   DECODER_CHOICES,
   type DecoderChoice,
@@ -16,7 +16,7 @@ import {
 } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling, SAMPLING_SYNTAX } from "../decode/sampling.ts";
 import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
-import { resolveModelDir } from "../model-dir.ts";
+import { resolveModelDir } from "../embed/model-dir.ts";
 
 const USAGE = `
 Usage: npm run cli -- frames <video> --out DIR [--sample S] [--decoder D] [--model DIR]

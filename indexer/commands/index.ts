@@ -1,15 +1,15 @@
-// `index`: a folder (or list) of videos -> a local index directory (see indexer/pipeline/index-library.ts).
+// `index`: a folder (or list) of videos -> a local index directory (see indexer/index/index-library.ts).
 import { parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
+import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
 import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
-import { resolveShard } from "../library/shard.ts";
-import { listSome } from "../library/video-id.ts";
-import { parseModelDtype } from "../model-dir.ts";
-import { parseExecutionProvider } from "../onnx-runtime.ts";
-import { type IndexSummary, indexLibrary } from "../pipeline/index-library.ts";
+import { resolveShard } from "../discover/shard.ts";
+import { listSome } from "../discover/video-id.ts";
+import { parseModelDtype } from "../embed/model-dir.ts";
+import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
+import { type IndexSummary, indexLibrary } from "../index/index-library.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
 const usage = `

@@ -1,6 +1,6 @@
-// `kit <kind>`: generates test material (models, videos). Each kind is a Command in indexer/kit/.
+// `kit <kind>`: generates test material (models, videos). Each kind is a Command in indexer/demo/.
 import { InputError } from "../../shared/errors.ts";
-import type { Command } from "../command.ts";
+import type { Command } from "../cli/command.ts";
 
 /** A kind of `kit`: its synopsis for --help and a lazy loader of its Command. */
 export interface KitKind {
@@ -15,15 +15,15 @@ export const kitKinds: Record<string, KitKind> = {
   random: {
     synopsis:
       "random --arch vit-b32|tiny --out DIR [--seed N] [--vocab DIR]   CLIP with seeded random weights",
-    load: async () => (await import("../kit/random-command.ts")).randomKind,
+    load: async () => (await import("../demo/random-command.ts")).randomKind,
   },
   toy: {
     synopsis: "toy --out DIR [--seed N] [--dim N]   toy CLIP: colour/shape words <-> coloured shapes",
-    load: async () => (await import("../kit/toy-command.ts")).toyKind,
+    load: async () => (await import("../demo/toy-command.ts")).toyKind,
   },
   "toy-videos": {
     synopsis: "toy-videos --out DIR [--seed N] [--count N]   synthetic videos, captions, queries",
-    load: async () => (await import("../kit/toy-videos-command.ts")).toyVideosKind,
+    load: async () => (await import("../demo/toy-videos-command.ts")).toyVideosKind,
   },
 };
 

@@ -3,16 +3,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs } from "../args.ts";
-import type { Command } from "../command.ts";
-import type { IndexData } from "../index-store/index-data.ts";
-import { mergeIndexes } from "../index-store/merge.ts";
-import { readSyncRecord } from "../index-store/read-sync-record.ts";
-import { readIndex } from "../index-store/reader.ts";
-import { mergeSyncRecords } from "../index-store/sync-record.ts";
-import { writeIndexAtomically } from "../index-store/writer.ts";
-import { downloadPrefix, isS3Url, parseS3Url, s3ClientFromEnv } from "../library/s3-store.ts";
-import { shardSetProblem } from "../library/shard.ts";
+import { parseCommandArgs } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
+import { downloadPrefix, isS3Url, parseS3Url, s3ClientFromEnv } from "../discover/s3-store.ts";
+import { shardSetProblem } from "../discover/shard.ts";
+import type { IndexData } from "../index/index-data.ts";
+import { mergeIndexes } from "../index/merge.ts";
+import { readSyncRecord } from "../index/read-sync-record.ts";
+import { readIndex } from "../index/reader.ts";
+import { mergeSyncRecords } from "../index/sync-record.ts";
+import { writeIndexAtomically } from "../index/writer.ts";
 
 const usage = `
 Usage: merge OUT_DIR SHARD_DIR... [--json]

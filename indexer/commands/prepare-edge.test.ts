@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../test/shared-data.ts";
+import type { CommandContext } from "../cli/command.ts";
 import { main } from "../cli.ts";
-import type { CommandContext } from "../command.ts";
-import { ensureRandomModel } from "../kit/random-cache.ts";
+import { ensureRandomModel } from "../demo/random-cache.ts";
 
 async function runCli(argv: string[]) {
   let stdout = "";

@@ -3,13 +3,13 @@
 
 import { InputError } from "../../shared/errors.ts";
 import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
-import { parseChoiceOption, parseCommandArgs, requireOption } from "../args.ts";
-import type { Command } from "../command.ts";
-import { prepareEdgeModel } from "../edge/prepare-edge-model.ts";
-import type { VisionChoice } from "../edge/prepare-vision-tower.ts";
-import type { MatMulForm } from "../edge/quantize-matmul.ts";
-import { readFrameTensors } from "../edge/verification-frames.ts";
-import { parseModelDtype, resolveModelDir } from "../model-dir.ts";
+import { parseChoiceOption, parseCommandArgs, requireOption } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
+import { parseModelDtype, resolveModelDir } from "../embed/model-dir.ts";
+import { prepareEdgeModel } from "../prepare-edge/prepare-edge-model.ts";
+import type { VisionChoice } from "../prepare-edge/prepare-vision-tower.ts";
+import type { MatMulForm } from "../prepare-edge/quantize-matmul.ts";
+import { readFrameTensors } from "../prepare-edge/verification-frames.ts";
 
 const usage = `
 Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm]

@@ -3,14 +3,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
-import type { Command } from "../command.ts";
-import { rankIndexVideos } from "../index-store/rank.ts";
-import { readIndex } from "../index-store/reader.ts";
-import { scoreIndexRows } from "../index-store/score-rows.ts";
-import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../model-dir.ts";
-import { parseExecutionProvider } from "../onnx-runtime.ts";
-import { loadTextTower } from "../pipeline/clip-towers.ts";
+import { parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
+import { loadTextTower } from "../embed/clip-towers.ts";
+import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
+import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
+import { readIndex } from "../index/reader.ts";
+import { rankIndexVideos } from "../search/rank.ts";
+import { scoreIndexRows } from "../search/score-rows.ts";
 
 const usage = `
 Usage: search "text" --index INDEX_DIR [--model DIR] [--dtype D] [-k 10] [--aggregation SPEC] [--json]

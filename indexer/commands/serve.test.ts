@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
-import type { CommandContext } from "../command.ts";
-import { syntheticIndex } from "../vectorize/synthetic-index.ts";
+import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import type { CommandContext } from "../cli/command.ts";
 import { command } from "./serve.ts";
 
 const context: CommandContext = {

@@ -5,15 +5,15 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
-import { parseCommandArgs, parseIntegerOption } from "../args.ts";
-import type { Command } from "../command.ts";
-import { readEdgeManifest } from "../edge/load-edge-encoder.ts";
-import { assertIndexModel } from "../index-store/reader.ts";
-import { ensureDemoAssets } from "../serve/demo-assets.ts";
-import { ensureEdgeModel } from "../serve/edge-model.ts";
-import { startLocalServer } from "../serve/local-server.ts";
-import { stepRunner } from "../serve/run-command.ts";
-import { assertPortFree } from "../serve/wrangler-dev.ts";
+import { parseCommandArgs, parseIntegerOption } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
+import { ensureDemoAssets } from "../demo/demo-assets.ts";
+import { assertIndexModel } from "../index/reader.ts";
+import { readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
+import { ensureEdgeModel } from "../publish/serve/edge-model.ts";
+import { startLocalServer } from "../publish/serve/local-server.ts";
+import { stepRunner } from "../publish/serve/run-command.ts";
+import { assertPortFree } from "../publish/serve/wrangler-dev.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -7,8 +7,8 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasSharedData, PROJECT_ROOT, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
+import type { CommandContext } from "../cli/command.ts";
 import { main } from "../cli.ts";
-import type { CommandContext } from "../command.ts";
 
 /** Runs the CLI in-process; returns exit status and what it wrote. */
 async function runCli(argv: string[], stdinText = "") {

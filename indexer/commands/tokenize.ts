@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { parseClipConfig } from "../../shared/model/clip-config.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { parseCommandArgs } from "../args.ts";
-import type { Command } from "../command.ts";
-import { textsFrom } from "../text-input.ts";
+import { parseCommandArgs } from "../cli/args.ts";
+import type { Command } from "../cli/command.ts";
+import { textsFrom } from "../cli/text-input.ts";
 
 const USAGE = `
 Usage: npm run cli -- tokenize (--vocab DIR | --model DIR) [TEXT...]

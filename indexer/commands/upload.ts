@@ -1,17 +1,17 @@
 // `upload`: syncs a local index directory into a Cloudflare Vectorize index over the REST API.
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../args.ts";
-import type { Command, CommandContext } from "../command.ts";
-import { readSyncRecord } from "../index-store/read-sync-record.ts";
-import { readIndex } from "../index-store/reader.ts";
-import { shardLabel } from "../index-store/sync-record.ts";
-import { DEFAULT_TIMEOUT_MS, VectorizeClient } from "../vectorize/client.ts";
-import { readVectorizeConfig } from "../vectorize/config.ts";
-import { defaultLedgerPath } from "../vectorize/ledger.ts";
-import { DEFAULT_BATCH_LIMITS } from "../vectorize/ndjson-batches.ts";
-import { VECTORIZE_LIMITS } from "../vectorize/records.ts";
-import type { RetryPolicy } from "../vectorize/retry.ts";
-import { type UploadEvent, type UploadSummary, uploadIndex } from "../vectorize/upload-index.ts";
+import { parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { readSyncRecord } from "../index/read-sync-record.ts";
+import { readIndex } from "../index/reader.ts";
+import { shardLabel } from "../index/sync-record.ts";
+import { DEFAULT_TIMEOUT_MS, VectorizeClient } from "../publish/vectorize/client.ts";
+import { readVectorizeConfig } from "../publish/vectorize/config.ts";
+import { defaultLedgerPath } from "../publish/vectorize/ledger.ts";
+import { DEFAULT_BATCH_LIMITS } from "../publish/vectorize/ndjson-batches.ts";
+import { VECTORIZE_LIMITS } from "../publish/vectorize/records.ts";
+import type { RetryPolicy } from "../publish/vectorize/retry.ts";
+import { type UploadEvent, type UploadSummary, uploadIndex } from "../publish/vectorize/upload-index.ts";
 
 const USAGE = `
 Usage: npm run cli -- upload INDEX_DIR --vectorize INDEX_NAME [--dry-run] [--json] [--batch-size N] [--timeout SEC]

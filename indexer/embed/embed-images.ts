@@ -8,7 +8,7 @@ import type { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { type DecoderChoice, decodeVideoFrames } from "../decode/decode-video.ts";
 import { parseSampling } from "../decode/sampling.ts";
-import type { ModelDirectory } from "../model-dir.ts";
+import type { ModelDirectory } from "./model-dir.ts";
 
 /** The pixel tensor of a .npy file: float32/float16 [3, S, S] or [1, 3, S, S] with S the model's crop size. */
 async function npyPixels(path: string, cropSize: number): Promise<Float32Array> {

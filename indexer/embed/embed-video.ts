@@ -5,8 +5,8 @@ import { preprocessFrame } from "../../shared/image/preprocess.ts";
 import type { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { type DecoderChoice, decodeVideoFrames } from "../decode/decode-video.ts";
 import { parseSampling } from "../decode/sampling.ts";
-import type { ModelDirectory } from "../model-dir.ts";
-import { kmeansSeed } from "../pipeline/video-vectors.ts";
+import { kmeansSeed } from "../index/video-vectors.ts";
+import type { ModelDirectory } from "./model-dir.ts";
 
 export interface VideoEmbedding {
   /** Every sampled frame: 0-based decode index, timestamp and Float32Array(d), L2-normalized. */

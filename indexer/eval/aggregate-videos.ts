@@ -1,6 +1,6 @@
 // Turns the cached frame embeddings of every evaluated video into one video matrix per aggregation.
 import { type Aggregation, aggregateFrames, formatAggregation } from "../../shared/aggregate.ts";
-import { kmeansSeed } from "../pipeline/video-vectors.ts";
+import { kmeansSeed } from "../index/video-vectors.ts";
 import type { FrameCache, SourceIdentity } from "./frame-cache.ts";
 
 /** A video whose frames are in the cache. */

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { encodeNpy, parseNpy } from "../../shared/npy.ts";
-import { writeFileDurably } from "../index-store/durable-file.ts";
+import { writeFileDurably } from "../index/durable-file.ts";
 
 /** What changes caption vectors: the text model (id and file identity) and the texts themselves. */
 export interface CaptionCacheKey {

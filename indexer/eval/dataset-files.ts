@@ -5,7 +5,7 @@ import { parseLsmdc } from "../../shared/datasets/lsmdc.ts";
 import { parseMsrvtt1kA, parseMsrvttFull } from "../../shared/datasets/msrvtt.ts";
 import { parseMsvdDescriptions, parseMsvdTestList, parseMsvdTsv } from "../../shared/datasets/msvd.ts";
 import { InputError } from "../../shared/errors.ts";
-import { parseChoiceOption } from "../args.ts";
+import { parseChoiceOption } from "../cli/args.ts";
 import type { DatasetName } from "./paper-results.ts";
 
 /** `--dataset` values, in the order the usage lists them. */

@@ -1,7 +1,7 @@
 // Embeds `eval`'s captions with the model's text tower in chunks (for progress), through the caption cache.
 import { stat } from "node:fs/promises";
-import { type ModelDirectory, towerFile } from "../model-dir.ts";
-import { loadTextTower, type RuntimeOptions } from "../pipeline/clip-towers.ts";
+import { loadTextTower, type RuntimeOptions } from "../embed/clip-towers.ts";
+import { type ModelDirectory, towerFile } from "../embed/model-dir.ts";
 import { loadCaptionVectors, saveCaptionVectors } from "./caption-cache.ts";
 
 /** Captions per encode call between two progress reports. */

@@ -1,10 +1,10 @@
-// Finds a benchmark's videos by id with the library's own id rule (indexer/library/video-id.ts): the
+// Finds a benchmark's videos by id with the library's own id rule (indexer/discover/video-id.ts): the
 // folder is discovered as `index` would, and each dataset id names a video's id or its last segment.
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { discoverVideos } from "../library/discover.ts";
-import { assertUniqueIds, resolveVideoRefs } from "../library/video-id.ts";
+import { discoverVideos } from "../discover/discover.ts";
+import { assertUniqueIds, resolveVideoRefs } from "../discover/video-id.ts";
 
 /** The videos of a split that were found (id -> absolute path) and the ids that were not. */
 export interface FoundVideos {

@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, realpath, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { encodeNpy, parseNpy } from "../../shared/npy.ts";
-import { writeFileDurably } from "../index-store/durable-file.ts";
-import type { TowerStamp } from "../tower-stamp.ts";
+import type { TowerStamp } from "../embed/tower-stamp.ts";
+import { writeFileDurably } from "../index/durable-file.ts";
 
 /** Identity of a source file: a changed size or mtime means the video must be embedded again. */
 export interface SourceIdentity {

@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { encodeNpy } from "../../shared/npy.ts";
-import { writeFileDurably } from "../index-store/durable-file.ts";
+import { writeFileDurably } from "../index/durable-file.ts";
 import {
   lengthHistogramSvg,
   type RankedQuery,

@@ -1,7 +1,7 @@
 // Reads one CLIP tower's graph from its file: a tower file as it is, or the tower's part of a combined
 // CLIPModel graph (optimum's model.onnx), keeping only the nodes, inputs and weights its output needs.
 import { InputError } from "../../shared/errors.ts";
-import { TOWER_OUTPUT, type TowerFile } from "../model-dir.ts";
+import { TOWER_OUTPUT, type TowerFile } from "../embed/model-dir.ts";
 import { inlineTensorProto } from "./graph-builder.ts";
 import { type OnnxTypes, onnx } from "./proto.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "./read-model.ts";

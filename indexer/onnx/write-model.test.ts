@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
-import { createNodeSession, nodeOrt } from "../onnx-runtime.ts";
+import { createNodeSession, nodeOrt } from "../embed/onnx-runtime.ts";
 import { float, GraphBuilder } from "./graph-builder.ts";
 import { onnx } from "./proto.ts";
 import { readOnnxModel } from "./read-model.ts";

@@ -2,7 +2,7 @@
 // test/indexer-*.test.ts): per-video failures are skipped, batches span videos, order is kept.
 import { describe, expect, it } from "vitest";
 import { parseAggregation } from "../../shared/aggregate.ts";
-import type { VideoResult } from "../index-store/video-result.ts";
+import type { VideoResult } from "../index/video-result.ts";
 import { type PipelineJob, runIndexPipeline } from "./index-pipeline.ts";
 import { StageClock } from "./stage-clock.ts";
 import type { DecodedFrame, FrameSource } from "./types.ts";

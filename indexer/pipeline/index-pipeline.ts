@@ -1,12 +1,12 @@
 // The indexing pipeline: decode -> preprocess -> embed -> aggregate + save, as four concurrent stages
 // joined by bounded queues, so decoding the next frames overlaps inference on the current ones.
 import type { Aggregation } from "../../shared/aggregate.ts";
-import type { VideoResult } from "../index-store/video-result.ts";
+import { momentFrames } from "../index/moment-frames.ts";
+import type { VideoResult } from "../index/video-result.ts";
+import { type VideoRows, videoRows } from "../index/video-vectors.ts";
 import { BoundedQueue } from "./bounded-queue.ts";
-import { momentFrames } from "./moment-frames.ts";
 import type { StageClock } from "./stage-clock.ts";
 import type { DecodedFrame, FrameEmbedder, FrameSource, Preprocess, VideoInfo } from "./types.ts";
-import { type VideoRows, videoRows } from "./video-vectors.ts";
 
 /** A video to index. */
 export interface PipelineJob {

@@ -1,12 +1,12 @@
 // edge.json validation, token-row lookup in the compact table, and the table loader's timing (after the session
-// exists) with real onnxruntime-web on a tiny prepared model (accuracy runs in indexer/edge tests).
+// exists) with real onnxruntime-web on a tiny prepared model (accuracy runs in indexer/prepare-edge tests).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareEdgeModel } from "../../indexer/edge/prepare-edge-model.ts";
-import { ensureRandomModel } from "../../indexer/kit/random-cache.ts";
+import { ensureRandomModel } from "../../indexer/demo/random-cache.ts";
+import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
 import { PROJECT_ROOT } from "../../test/shared-data.ts";
 import { float32ToFloat16Array } from "../float16.ts";
 import {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOY_COLOURS } from "../../indexer/kit/toy-concepts.ts";
+import { TOY_COLOURS } from "../../indexer/demo/toy-concepts.ts";
 import { type DemoServer, startDemoServer } from "../demo-server.ts";
 import { chromiumFor, launchChromium, SCREENSHOT_DIR } from "./chromium.ts";
 

@@ -1,12 +1,12 @@
 // VectorizeStore against a fake Vectorize binding that keeps the service's limits, fed with the uploader's
-// own records (indexer/vectorize/records.ts), checked against brute-force answers over the same index.
+// own records (indexer/publish/vectorize/records.ts), checked against brute-force answers over the same index.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { buildVectorRecords } from "../../indexer/vectorize/records.ts";
-import { syntheticIndex } from "../../indexer/vectorize/synthetic-index.ts";
+import { buildVectorRecords } from "../../indexer/publish/vectorize/records.ts";
 import { SEGMENT_AGGREGATION } from "../../shared/index-format.ts";
 import { createPrng } from "../../shared/prng.ts";
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
+import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
 import { FakeVectorize } from "../test/fake-vectorize.ts";
 import { r2IndexSource } from "./r2-index-source.ts";
 import { VectorizeStore } from "./vectorize-store.ts";

@@ -1,0 +1,19 @@
+// The CLI's subcommands, loaded lazily so that `tokenize` does not pay for onnxruntime or ffmpeg.
+import type { Command } from "./command.ts";
+
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+  // Add one line per command: name -> lazy import of commands/<name>.ts (export `command`).
+  index: async () => (await import("../commands/index.ts")).command,
+  search: async () => (await import("../commands/search.ts")).command,
+  merge: async () => (await import("../commands/merge.ts")).command,
+  "prepare-edge": async () => (await import("../commands/prepare-edge.ts")).command,
+  "eval-features": async () => (await import("../commands/eval-features.ts")).command,
+  eval: async () => (await import("../commands/eval.ts")).command,
+  embed: async () => (await import("../commands/embed.ts")).command,
+  tokenize: async () => (await import("../commands/tokenize.ts")).command,
+  upload: async () => (await import("../commands/upload.ts")).command,
+  kit: async () => (await import("../commands/kit.ts")).command,
+  frames: async () => (await import("../commands/frames.ts")).command,
+  serve: async () => (await import("../commands/serve.ts")).command,
+  deploy: async () => (await import("../commands/deploy.ts")).command,
+};
