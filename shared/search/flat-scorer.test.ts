@@ -1,8 +1,8 @@
 // The scoring graphs decoded by onnx-proto and run in onnxruntime-node and onnxruntime-web (WASM, as in the
 // Worker) against the JS loop: float32 within 1e-5, int8 with the same top-10 on seeded data with clear margins.
 import { describe, expect, it } from "vitest";
+import { nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
 import { onnx } from "../../indexer/onnx/proto.ts";
-import { nodeOrt } from "../../indexer/onnx-runtime.ts";
 import { webOrt } from "../../test/ort-web-session.ts";
 import type { OrtNamespace } from "../model/ort-types.ts";
 import { createPrng } from "../prng.ts";
