@@ -4,7 +4,8 @@ import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import type { SourceIdentity } from "../index/video-result.ts";
-import { type ManifestEntry, parseManifest } from "./manifest-file.ts";
+import type { Library, LibraryVideo, ManifestEntry } from "./library.ts";
+import { parseManifest } from "./manifest-file.ts";
 import { isS3Url, listObjects, parseS3Url, presignGet, s3ClientFromEnv } from "./s3-store.ts";
 import { compareIds, isHttpUrl, videoIdOfPath, videoIdOfUrl } from "./video-id.ts";
 
@@ -28,30 +29,6 @@ export const VIDEO_EXTENSIONS = new Set([
   "mts",
   "gif",
 ]);
-
-/** One video found in the library. */
-export interface LibraryVideo {
-  /** Id per video-id.ts: location relative to the root without the extension. */
-  id: string;
-  /** Absolute path on disk, or an http(s) URL. */
-  path: string;
-  /** Where the video is relative to the root ("/"-separated; absolute outside it; a URL as given). */
-  location: string;
-  /** What identifies its contents when the listing already told (S3: size + ETag), else read later. */
-  identity?: SourceIdentity;
-}
-
-/** The library: its root, its videos sorted by id, and what the walk noticed. */
-export interface Library {
-  root: string;
-  videos: LibraryVideo[];
-  /** The entries of `<videos>` when it was a manifest table (they give ids, titles, urls), else null. */
-  manifest: ManifestEntry[] | null;
-  /** Symlinks not followed (cycles, folders already walked), for the summary. */
-  notes: string[];
-  /** What ffmpeg should open for a video's path (S3: a presigned GET URL); the path itself when absent. */
-  readablePath?(path: string): Promise<string>;
-}
 
 function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");

@@ -3,17 +3,9 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import type { SourceIdentity } from "../index/video-result.ts";
-import type { Library } from "./discover.ts";
+import type { Library, ManifestEntry } from "./library.ts";
 import { parseTableOrJson } from "./table-or-json.ts";
 import { assertUniqueIds, compareIds, isHttpUrl } from "./video-id.ts";
-
-/** One manifest entry; `path` is relative to the manifest file's directory, absolute, or an http(s) URL. */
-export interface ManifestEntry {
-  id?: string;
-  path: string;
-  title?: string;
-  url?: string;
-}
 
 /** A library video with the metadata the index stores. */
 export interface CatalogVideo {
