@@ -15,17 +15,17 @@ export interface RankedQuery {
 /** Length groups for the per-group distribution: quartiles of the lengths, so each group has ~25% of queries. */
 export function lengthGroups(lengths: number[], groups = 4): number[] {
   const sorted = [...lengths].sort((a, b) => a - b);
-  const edges: number[] = [];
+  const boundariesSec: number[] = [];
   for (let g = 1; g < groups; g++)
-    edges.push(sorted[Math.min(sorted.length - 1, Math.floor((g * sorted.length) / groups))]);
-  return edges;
+    boundariesSec.push(sorted[Math.min(sorted.length - 1, Math.floor((g * sorted.length) / groups))]);
+  return boundariesSec;
 }
 
-function groupLabel(lengthSec: number, edges: number[]): string {
+function groupLabel(lengthSec: number, boundariesSec: number[]): string {
   let group = 0;
-  while (group < edges.length && lengthSec >= edges[group]) group++;
-  const low = group === 0 ? 0 : edges[group - 1];
-  const high = group === edges.length ? Number.POSITIVE_INFINITY : edges[group];
+  while (group < boundariesSec.length && lengthSec >= boundariesSec[group]) group++;
+  const low = group === 0 ? 0 : boundariesSec[group - 1];
+  const high = group === boundariesSec.length ? Number.POSITIVE_INFINITY : boundariesSec[group];
   return high === Number.POSITIVE_INFINITY
     ? `${group + 1}: >= ${low.toFixed(1)} s`
     : `${group + 1}: ${low.toFixed(1)}-${high.toFixed(1)} s`;
