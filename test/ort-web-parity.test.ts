@@ -49,7 +49,7 @@ describe("onnxruntime-node vs onnxruntime-web", () => {
     const node = await loadImageEncoder(dir, { threads: 1 });
     const web = new ClipImageEncoder(webOrt, await createWebSession(node.model.models.vision!.path), {
       dimension: node.model.config.projectionDim,
-      imageSize: node.model.config.cropSize,
+      imageSize: node.model.config.preprocess.cropSize,
     });
     const pixels = fillNormal(new Float32Array(2 * 3 * 224 * 224), 1, 4);
     const a = await node.encoder.encode(pixels, 2);

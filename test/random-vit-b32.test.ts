@@ -57,7 +57,7 @@ describe.skipIf(!hasSharedData)(
         projectionDim: 512,
         contextLength: 77,
         vocabSize: 49408,
-        cropSize: 224,
+        preprocess: { cropSize: 224 },
       });
     });
 

@@ -34,13 +34,7 @@ and DIR/thumbnail.jpg (first sampled frame). Prints a JSON summary on stdout.
 
 function preprocessConfigFrom(modelDir: string | undefined): PreprocessConfig {
   if (modelDir === undefined) return CLIP_PREPROCESS;
-  const { config } = resolveModelDir(modelDir, { towers: [] });
-  return {
-    shortestEdge: config.resizeShortestEdge,
-    cropSize: config.cropSize,
-    mean: config.mean,
-    std: config.std,
-  };
+  return resolveModelDir(modelDir, { towers: [] }).config.preprocess;
 }
 
 /** File name of frame `index`'s tensor. */

@@ -54,7 +54,7 @@ function mib(bytes: number): string {
 
 /** The .npy frame tensors of `dir`, checked against the model's crop size. */
 function frameTensorsFor(modelDir: string, dir: string): Float32Array[] {
-  return readFrameTensors(dir, resolveModelDir(modelDir, { towers: [] }).config.cropSize);
+  return readFrameTensors(dir, resolveModelDir(modelDir, { towers: [] }).config.preprocess.cropSize);
 }
 
 export const command: Command = {

@@ -88,12 +88,7 @@ describe("toy videos encoded with the WASM core", () => {
     const model = resolveModelDir(join(dir, "model"));
     const text = (await loadTextEncoder(model, { threads: 1 })).encoder;
     const image = (await loadImageEncoder(model, { threads: 1 })).encoder;
-    const preprocess = {
-      shortestEdge: model.config.resizeShortestEdge,
-      cropSize: model.config.cropSize,
-      mean: model.config.mean,
-      std: model.config.std,
-    };
+    const { preprocess } = model.config;
     // One frame per second, as toy-retrieval.test.ts.
     const videos: { id: string; frames: { timeSec: number; vector: Float32Array }[]; mean: Float32Array }[] =
       [];

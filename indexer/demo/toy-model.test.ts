@@ -50,7 +50,7 @@ describe("kit toy: model directory", () => {
     expect(model.id).toBe(TOY_MODEL_ID);
     expect(model.config.projectionDim).toBe(64);
     expect(model.config.contextLength).toBe(77);
-    expect(model.config.cropSize).toBe(224);
+    expect(model.config.preprocess.cropSize).toBe(224);
   });
 
   it("has <|startoftext|> and <|endoftext|> as its last two ids", async () => {

@@ -50,12 +50,7 @@ beforeAll(async () => {
   const model = resolveModelDir(join(dir, "model"));
   text = (await loadTextEncoder(model, { threads: 1 })).encoder;
   const image = (await loadImageEncoder(model, { threads: 1 })).encoder;
-  const preprocess = {
-    shortestEdge: model.config.resizeShortestEdge,
-    cropSize: model.config.cropSize,
-    mean: model.config.mean,
-    std: model.config.std,
-  };
+  const { preprocess } = model.config;
   videos = [];
   for (const plan of set.plans) {
     const indices = Array.from({ length: (plan.durationSec * TOY_VIDEO_FPS) / STEP }, (_, i) => i * STEP);

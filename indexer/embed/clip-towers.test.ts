@@ -19,7 +19,7 @@ beforeAll(async () => {
   const dir = ensureRandomModel({ arch: "tiny", seed: 0, cacheRoot: join(ROOT, "models", ".cache") });
   const model = resolveModelDir(dir, { towers: ["vision"] });
   tower = await loadImageTower(model, { device: "cpu", threads: 2 });
-  size = 3 * model.config.cropSize * model.config.cropSize;
+  size = 3 * model.config.preprocess.cropSize ** 2;
   const random = createPrng(11);
   pixels = Float32Array.from({ length: size * IMAGES }, () => random.next() * 4 - 2);
 });

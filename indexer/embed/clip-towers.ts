@@ -25,8 +25,7 @@ export async function loadImageTower(model: ModelDirectory, runtime: RuntimeOpti
     executionProvider: runtime.device,
     threads: runtime.threads,
   });
-  const { resizeShortestEdge, cropSize, mean, std } = model.config;
-  const config = { shortestEdge: resizeShortestEdge, cropSize, mean, std };
+  const config = model.config.preprocess;
   return {
     preprocess: (frame) => preprocessFrame(frame.rgb, frame.width, frame.height, config),
     embedder: { dimension: encoder.dimension, embed: (pixels, count) => encoder.encode(pixels, count) },

@@ -37,14 +37,8 @@ async function imagePixels(
   model: ModelDirectory,
   decoder: DecoderChoice,
 ): Promise<Float32Array> {
-  const { resizeShortestEdge, cropSize, mean, std } = model.config;
   for await (const frame of decodeVideoFrames(path, { sampling: parseSampling("all"), decoder }))
-    return preprocessFrame(frame.rgb, frame.width, frame.height, {
-      shortestEdge: resizeShortestEdge,
-      cropSize,
-      mean,
-      std,
-    });
+    return preprocessFrame(frame.rgb, frame.width, frame.height, model.config.preprocess);
   throw new InputError("empty_video", `${path}: no image could be decoded`);
 }
 
@@ -57,7 +51,7 @@ export async function embedImageFile(
 ): Promise<Float32Array> {
   const pixels =
     extname(path).toLowerCase() === ".npy"
-      ? await npyPixels(path, model.config.cropSize)
+      ? await npyPixels(path, model.config.preprocess.cropSize)
       : await imagePixels(path, model, decoder);
   const [vector] = await encoder.encode(pixels, 1);
   return vector;

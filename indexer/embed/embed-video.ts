@@ -33,8 +33,7 @@ export async function embedVideoFile(
   encoder: ClipImageEncoder,
   options: EmbedVideoOptions,
 ): Promise<VideoEmbedding> {
-  const { resizeShortestEdge, cropSize, mean, std } = model.config;
-  const config = { shortestEdge: resizeShortestEdge, cropSize, mean, std };
+  const config = model.config.preprocess;
   const batchSize = options.batchSize ?? 16;
   const frames: VideoEmbedding["frames"] = [];
   let pending: { index: number; timestampSec: number; pixels: Float32Array }[] = [];

@@ -49,7 +49,7 @@ describe("resolveModelDir", () => {
       projectionDim: 32,
       contextLength: 77,
       vocabSize: 2048,
-      cropSize: 224,
+      preprocess: { cropSize: 224 },
     });
     expect(model.vocabPath).toBe(join(nested, "vocab.json"));
   });

@@ -166,7 +166,7 @@ export async function loadImageEncoder(
   const session = await createTowerSession(file, options);
   const encoder = new ClipImageEncoder(nodeOrt, session, {
     dimension: dir.config.projectionDim,
-    imageSize: dir.config.cropSize,
+    imageSize: dir.config.preprocess.cropSize,
     label: `${dir.dir}/${describeTowerFile(file)}`,
   });
   return { model: dir, file, encoder };

@@ -5,7 +5,6 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../shared/deployment/sha256.ts";
 import { InputError } from "../../shared/errors.ts";
-import type { PreprocessConfig } from "../../shared/image/preprocess.ts";
 import {
   EDGE_FILES,
   type EdgeVisionDtype,
@@ -61,12 +60,6 @@ export function withVisionTower(modelDir: string): ModelDirectory | null {
   }
 }
 
-/** The preprocessing the tower was trained with, from the model's preprocessor_config.json. */
-export function preprocessOf(model: ModelDirectory): PreprocessConfig {
-  const { resizeShortestEdge, cropSize, mean, std } = model.config;
-  return { shortestEdge: resizeShortestEdge, cropSize, mean, std };
-}
-
 /**
  * Writes the tower as `dtype` to `path`, one file with every weight inline (the page fetches one URL); returns
  * its size and how many MatMuls were quantized (0 for fp32).
@@ -105,7 +98,7 @@ async function measure(
   const session = await openWebSession(webOrt, path);
   const encoder = new ClipImageEncoder(webOrt, session, {
     dimension: model.config.projectionDim,
-    imageSize: model.config.cropSize,
+    imageSize: model.config.preprocess.cropSize,
     label: path,
   });
   try {
@@ -128,7 +121,7 @@ export async function writeVisionTower(
 ): Promise<VisionTowerResult> {
   const log = options.onProgress ?? (() => {});
   const source = describeTowerFile(towerFile(model, "vision"));
-  const preprocess = preprocessOf(model);
+  const { preprocess } = model.config;
   const frames = options.frames ?? syntheticVerificationFrames(preprocess);
   log(
     `vision tower: ${source}; measuring on ${frames.length} frames (fp32 in onnxruntime-node vs onnxruntime-web) ...`,
@@ -169,7 +162,7 @@ export async function writeVisionTower(
         cosineMin: measured.cosineMin,
         cosineMean: measured.cosineMean,
         verifiedFrames: frames.length,
-        imageSize: model.config.cropSize,
+        imageSize: model.config.preprocess.cropSize,
         preprocess,
         dimension: model.config.projectionDim,
       },

@@ -22,10 +22,7 @@ describe("parseClipConfig", () => {
       contextLength: 77,
       vocabSize: 49408,
       imageSize: 224,
-      resizeShortestEdge: 224,
-      cropSize: 224,
-      mean: [...CLIP_PREPROCESS.mean],
-      std: [...CLIP_PREPROCESS.std],
+      preprocess: { ...CLIP_PREPROCESS, mean: [...CLIP_PREPROCESS.mean], std: [...CLIP_PREPROCESS.std] },
     });
   });
 
@@ -47,10 +44,7 @@ describe("parseClipConfig", () => {
       projectionDim: 768,
       contextLength: 64,
       imageSize: 336,
-      resizeShortestEdge: 336,
-      cropSize: 320,
-      mean: [0.5, 0.5, 0.5],
-      std: [0.25, 0.5, 1],
+      preprocess: { shortestEdge: 336, cropSize: 320, mean: [0.5, 0.5, 0.5], std: [0.25, 0.5, 1] },
     });
   });
 
@@ -59,7 +53,7 @@ describe("parseClipConfig", () => {
       projectionDim: 512,
       contextLength: 77,
       imageSize: 224,
-      cropSize: 224,
+      preprocess: { cropSize: 224 },
     });
   });
 

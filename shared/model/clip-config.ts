@@ -1,7 +1,8 @@
 // Reads a CLIP model's config.json and preprocessor_config.json (Hugging Face layout) into the few
-// numbers this project needs; missing preprocessing fields take CLIP's published defaults (CLIP_PREPROCESS).
+// numbers this project needs; the preprocessor's fields are mapped by shared/image/preprocessor-config.ts.
 import { InputError } from "../errors.ts";
-import { CLIP_PREPROCESS } from "../image/preprocess.ts";
+import { CLIP_PREPROCESS, type PreprocessConfig } from "../image/preprocess.ts";
+import { parsePreprocessorConfig } from "../image/preprocessor-config.ts";
 
 /** CLIP's text context length, used when config.json does not say (image defaults: CLIP_PREPROCESS). */
 export const CLIP_CONTEXT_LENGTH = 77;
@@ -22,13 +23,8 @@ export interface ClipModelConfig {
   eosTokenId?: number;
   /** Input side of the vision tower in pixels (vision_config.image_size). */
   imageSize: number;
-  /** Shorter side after resizing, in pixels (preprocessor `size` / `shortest_edge`). */
-  resizeShortestEdge: number;
-  /** Center-crop side in pixels (preprocessor `crop_size`). */
-  cropSize: number;
-  /** Per-channel RGB mean and std applied after scaling to [0, 1]. */
-  mean: [number, number, number];
-  std: [number, number, number];
+  /** The image preprocessing, from preprocessor_config.json (shared/image/preprocessor-config.ts). */
+  preprocess: PreprocessConfig;
 }
 
 type Json = Record<string, unknown>;
@@ -72,38 +68,6 @@ export function checkPoolingToken(config: ClipModelConfig, endToken: number): vo
   );
 }
 
-/** A size field: a number, {shortest_edge}, or {height, width} (square expected). */
-function sideOf(file: string, field: string, value: unknown, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === "number") return positiveInt(file, field, value, fallback);
-  if (isRecord(value)) {
-    if (value.shortest_edge !== undefined)
-      return positiveInt(file, `${field}.shortest_edge`, value.shortest_edge, fallback);
-    const height = positiveInt(file, `${field}.height`, value.height, fallback);
-    const width = positiveInt(file, `${field}.width`, value.width, fallback);
-    if (height !== width) fail(file, `${field} must be square, got ${height}x${width}`);
-    return height;
-  }
-  fail(file, `${field} must be a number or an object`);
-}
-
-function triple(
-  file: string,
-  field: string,
-  value: unknown,
-  fallback: readonly number[],
-): [number, number, number] {
-  if (value === undefined || value === null) return [fallback[0], fallback[1], fallback[2]];
-  if (
-    !Array.isArray(value) ||
-    value.length !== 3 ||
-    !value.every((v) => typeof v === "number" && Number.isFinite(v))
-  ) {
-    fail(file, `${field} must be 3 numbers`);
-  }
-  return [value[0], value[1], value[2]];
-}
-
 /**
  * Parses config.json (required) and preprocessor_config.json (optional: pass undefined when the file
  * is absent). Throws InputError naming the file and field at fault.
@@ -139,15 +103,7 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
     CLIP_PREPROCESS.cropSize,
   );
 
-  if (preprocessor !== undefined && !isRecord(preprocessor))
-    fail("preprocessor_config.json", "not a JSON object");
-  const pre: Json = preprocessor ?? {};
-  const file = "preprocessor_config.json";
-  const resizeShortestEdge = sideOf(file, "size", pre.size, imageSize);
-  const cropSize = sideOf(file, "crop_size", pre.crop_size, resizeShortestEdge);
-  const mean = triple(file, "image_mean", pre.image_mean, CLIP_PREPROCESS.mean);
-  const std = triple(file, "image_std", pre.image_std, CLIP_PREPROCESS.std);
-  if (std.some((s) => s <= 0)) fail(file, "image_std must be positive");
+  const preprocess = parsePreprocessorConfig(preprocessor, imageSize);
   const id =
     typeof config._name_or_path === "string" && config._name_or_path !== ""
       ? config._name_or_path
@@ -159,9 +115,6 @@ export function parseClipConfig(config: unknown, preprocessor?: unknown): ClipMo
     vocabSize,
     eosTokenId,
     imageSize,
-    resizeShortestEdge,
-    cropSize,
-    mean,
-    std,
+    preprocess,
   };
 }

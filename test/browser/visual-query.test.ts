@@ -16,7 +16,6 @@ import { embedImageFile } from "../../indexer/embed/embed-images.ts";
 import { embedVideoFile } from "../../indexer/embed/embed-video.ts";
 import { loadImageEncoder } from "../../indexer/embed/onnx-runtime.ts";
 import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
-import type { PreprocessConfig } from "../../shared/image/preprocess.ts";
 import { cosine } from "../../shared/vectors.ts";
 import { type DemoServer, startDemoServer } from "../demo-server.ts";
 import { hasSharedData, sharedPath } from "../shared-data.ts";
@@ -55,12 +54,6 @@ let browser: BrowserContext;
 let profile: string;
 let scratch: string;
 const measured: Record<string, number | string> = {};
-
-/** The model's preprocessing as the page receives it (/api/model/vision's `preprocess`). */
-function preprocessOf(model: Awaited<ReturnType<typeof loadImageEncoder>>["model"]): PreprocessConfig {
-  const { resizeShortestEdge, cropSize, mean, std } = model.config;
-  return { shortestEdge: resizeShortestEdge, cropSize, mean, std };
-}
 
 /** Frame `index` of `video` as a PNG, written by native ffmpeg. */
 function framePng(video: string, index: number, out: string): string {
@@ -145,7 +138,8 @@ async function embedInNode(modelDir: string, png: string, clip: string) {
       clip: video.aggregates[0].embeddings[0],
       frames: video.frames.map((frame) => frame.index),
       dimension: encoder.dimension,
-      preprocess: preprocessOf(model),
+      // As the page receives it (/api/model/vision's `preprocess`).
+      preprocess: model.config.preprocess,
     };
   } finally {
     await encoder.release();
