@@ -5,9 +5,8 @@ import { InputError } from "../errors.ts";
 import { float16ToFloat32Array } from "../float16.ts";
 import type { PreprocessConfig } from "../image/preprocess.ts";
 import { dequantizeRow } from "../search/quantize.ts";
-import { l2NormalizeInPlace } from "../vectors.ts";
-import type { OrtNamespace, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
-import type { TextEncoderTokenizer, TextEncoding } from "./text-encoder.ts";
+import type { OrtNamespace, OrtSession, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
+import { TextEncoderCore, type TextEncoderTokenizer } from "./text-encoder-core.ts";
 
 export const EDGE_FORMAT = "clip-edge-text-encoder";
 export const EDGE_FORMAT_VERSION = 1;
@@ -290,27 +289,6 @@ export interface EdgeTextEncoderSource {
   tokenizer: TextEncoderTokenizer;
 }
 
-/** Encodes texts with the prepared graph; same encode() contract as ClipTextEncoder (text-encoder.ts). */
-export interface EdgeTextEncoder {
-  readonly modelId: string;
-  /** Length of every vector. */
-  readonly dimension: number;
-  readonly contextLength: number;
-  /** One Float32Array(dimension), L2-normalized, per text; each text runs alone and unpadded ([1, n] tokens). */
-  encode(texts: readonly string[]): Promise<TextEncoding>;
-  /** Same for token id sequences (start and end tokens included, 2..contextLength ids). */
-  encodeIds(ids: readonly (readonly number[])[]): Promise<Float32Array[]>;
-  release(): Promise<void>;
-}
-
-function int64Tensor(ort: OrtNamespace, values: readonly number[]) {
-  return new ort.Tensor(
-    "int64",
-    BigInt64Array.from(values, (v) => BigInt(v)),
-    [1, values.length],
-  );
-}
-
 /**
  * `ids` up to its first largest id, the end token (49407, the last id of CLIP's vocabulary) that the text tower
  * pools at. The transformer is causal, so what follows cannot change the pooled row: cutting it is exact, and
@@ -320,6 +298,70 @@ export function throughEndToken(ids: readonly number[]): readonly number[] {
   let end = 0;
   for (let i = 1; i < ids.length; i++) if (ids[i] > ids[end]) end = i;
   return end === ids.length - 1 ? ids : ids.slice(0, end + 1);
+}
+
+/**
+ * Encodes texts with the prepared graph, through TextEncoderCore as ClipTextEncoder does: each sequence runs
+ * alone and unpadded ([1, n] tokens, cut after its end token), fed as rows of the token-embedding table.
+ * Made by createEdgeTextEncoder, which checks the session against edge.json first.
+ */
+export class EdgeTextEncoder extends TextEncoderCore {
+  readonly modelId: string;
+  protected readonly batchSize = 1;
+  private readonly ort: OrtNamespace;
+  private readonly table: TokenEmbeddingTable;
+  private readonly inputs: EdgeManifest["graph"]["inputs"];
+  private readonly output: string;
+
+  constructor(
+    ort: OrtNamespace,
+    session: OrtSession,
+    tokenizer: TextEncoderTokenizer,
+    manifest: EdgeManifest,
+    table: TokenEmbeddingTable,
+  ) {
+    super(session, tokenizer, {
+      dimension: manifest.model.dimension,
+      contextLength: manifest.tokenizer.contextLength,
+      vocabSize: table.rows,
+    });
+    this.modelId = manifest.model.id;
+    this.ort = ort;
+    this.table = table;
+    this.inputs = manifest.graph.inputs;
+    this.output = manifest.graph.output;
+  }
+
+  /** Feeds of the batch's one sequence (batchSize 1, never padded: `length` is its own). */
+  protected feeds(batch: readonly (readonly number[])[], _length: number): Record<string, OrtTensor> {
+    const { ort, table, inputs } = this;
+    const ids = throughEndToken(batch[0]);
+    const feeds: Record<string, OrtTensor> = {
+      [inputs.embeds]: new ort.Tensor("float32", table.gather(ids), [1, ids.length, table.width]),
+    };
+    if (inputs.ids)
+      feeds[inputs.ids.name] = new ort.Tensor(
+        "int64",
+        BigInt64Array.from(ids, (id) => BigInt(id)),
+        [1, ids.length],
+      );
+    if (inputs.mask)
+      feeds[inputs.mask.name] = new ort.Tensor("int64", new BigInt64Array(ids.length).fill(1n), [
+        1,
+        ids.length,
+      ]);
+    return feeds;
+  }
+
+  protected outputRows(outputs: Record<string, OrtTensor>): Float32Array[] {
+    const data = outputs[this.output].data;
+    if (!(data instanceof Float32Array) || data.length !== this.dimension)
+      throw new InputError(
+        "bad_edge_model",
+        `${this.output} has ${(data as { length?: number }).length} values, edge.json says dimension ${this.dimension}`,
+      );
+    return [Float32Array.from(data)];
+  }
 }
 
 /** Builds the lookup table from bytes given up front or from the loader (called at most once). */
@@ -340,7 +382,6 @@ export async function createEdgeTextEncoder(
   const { manifest, tokenizer } = source;
   const tableSource = source.table;
   let table = tableSource instanceof Uint8Array ? await loadTable(manifest, tableSource) : undefined;
-  // No closure below may mention `source`: V8 would keep it (and the graph bytes) alive with the encoder.
   const given = source.externalData.map((file) => file.path);
   const missing = manifest.graph.externalData.filter((file) => !given.includes(file));
   if (missing.length)
@@ -364,55 +405,5 @@ export async function createEdgeTextEncoder(
     await session.release();
     throw error;
   }
-  // A const for the closures below (a narrowed `let` is not narrowed inside them).
-  const embeddings = table;
-  const { dimension, id } = manifest.model;
-  const { contextLength } = manifest.tokenizer;
-
-  async function encodeOne(given: readonly number[], index: number): Promise<Float32Array> {
-    if (given.length < 2 || given.length > contextLength)
-      throw new InputError(
-        "bad_tokens",
-        `token sequence ${index} has ${given.length} ids; expected 2..${contextLength} (start and end included)`,
-      );
-    const ids = throughEndToken(given);
-    const feeds: Record<string, OrtTensor> = {
-      [inputs.embeds]: new ort.Tensor("float32", embeddings.gather(ids), [1, ids.length, embeddings.width]),
-    };
-    if (inputs.ids) feeds[inputs.ids.name] = int64Tensor(ort, ids);
-    if (inputs.mask) feeds[inputs.mask.name] = int64Tensor(ort, new Array(ids.length).fill(1));
-    let result: Record<string, OrtTensor> = {};
-    // Disposed even when run or the output check throws, so a failed query does not leak tensor memory.
-    try {
-      result = await session.run(feeds);
-      const data = result[output].data;
-      if (!(data instanceof Float32Array) || data.length !== dimension)
-        throw new InputError(
-          "bad_edge_model",
-          `${output} has ${(data as { length?: number }).length} values, edge.json says dimension ${dimension}`,
-        );
-      return l2NormalizeInPlace(Float32Array.from(data));
-    } finally {
-      for (const tensor of [...Object.values(feeds), ...Object.values(result)]) tensor.dispose?.();
-    }
-  }
-
-  async function encodeIds(ids: readonly (readonly number[])[]): Promise<Float32Array[]> {
-    const vectors: Float32Array[] = [];
-    for (const [index, row] of ids.entries()) vectors.push(await encodeOne(row, index));
-    return vectors;
-  }
-
-  return {
-    modelId: id,
-    dimension,
-    contextLength,
-    encodeIds,
-    async encode(texts) {
-      const encodings = texts.map((text) => tokenizer.encode(text));
-      const vectors = await encodeIds(encodings.map((encoding) => encoding.ids));
-      return { vectors, truncated: encodings.map((encoding) => encoding.truncated) };
-    },
-    release: () => session.release(),
-  };
+  return new EdgeTextEncoder(ort, session, tokenizer, manifest, table);
 }
