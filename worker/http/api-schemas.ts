@@ -135,6 +135,21 @@ export const errorResponse = (description: string) => ({
   content: { "application/json": { schema: ErrorSchema } },
 });
 
+/** A POST route's JSON request body as the OpenAPI document states it (worker/http/json-body.ts enforces it). */
+export function jsonRequestBody<T extends z.ZodType>(schema: T) {
+  return {
+    required: true,
+    description: `at most ${MAX_BODY_BYTES} bytes`,
+    content: { "application/json": { schema } },
+  };
+}
+
+/** What a JSON body route answers besides its own errors: too big, not JSON. */
+export const jsonBodyErrors = {
+  413: errorResponse(`Body over ${MAX_BODY_BYTES} bytes`),
+  415: errorResponse("Content type is not application/json"),
+};
+
 /** Errors any API route can answer (rate limiting is declared only where it applies). */
 export const commonErrors = {
   503: errorResponse("Model, index or configuration not usable (the message says what to fix)"),

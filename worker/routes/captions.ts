@@ -7,6 +7,8 @@ import {
   CaptionHitSchema,
   commonErrors,
   errorResponse,
+  jsonBodyErrors,
+  jsonRequestBody,
   kField,
   MAX_BODY_BYTES,
   offsetField,
@@ -34,22 +36,12 @@ const route = createRoute({
     "The vector is an embedding of the model's dimension (e.g. a clip embedded in the browser with GET /api/model/vision's encoder), normalized here; captions are ranked by cosine similarity to it.",
   middleware: [limitSearches, ...jsonBody(MAX_BODY_BYTES)] as const,
   request: {
-    body: {
-      required: true,
-      description: `at most ${MAX_BODY_BYTES} bytes`,
-      content: {
-        "application/json": {
-          schema: z.object(
-            {
-              vector: vectorSchema,
-              k: kField(DEFAULT_K),
-              offset: offsetField,
-            },
-            { error: 'the body must be a JSON object like {"vector": [0.1, ...], "k": 5}' },
-          ),
-        },
-      },
-    },
+    body: jsonRequestBody(
+      z.object(
+        { vector: vectorSchema, k: kField(DEFAULT_K), offset: offsetField },
+        { error: 'the body must be a JSON object like {"vector": [0.1, ...], "k": 5}' },
+      ),
+    ),
   },
   responses: {
     200: {
@@ -58,8 +50,7 @@ const route = createRoute({
     },
     400: errorResponse("Bad vector (length, numbers, all zero), k or offset"),
     409: errorResponse("The index has no captions (it was built without --captions)"),
-    413: errorResponse(`Body over ${MAX_BODY_BYTES} bytes`),
-    415: errorResponse("Content type is not application/json"),
+    ...jsonBodyErrors,
     429: errorResponse("Rate limited (see Retry-After)"),
     ...commonErrors,
   },

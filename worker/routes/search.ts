@@ -12,6 +12,8 @@ import {
   errorResponse,
   filterSchema,
   HitSchema,
+  jsonBodyErrors,
+  jsonRequestBody,
   kField,
   kParam,
   MAX_BODY_BYTES,
@@ -95,32 +97,25 @@ const postRoute = createRoute({
     "Send exactly one of `q` (text, encoded by the worker) or `vector` (an embedding of the model's dimension, e.g. an image encoded in the browser with GET /api/model/vision's encoder; normalized here). A vector search reports tokenize and encode as 0 and cached as false.",
   middleware: [limitSearches, ...jsonBody(MAX_BODY_BYTES)] as const,
   request: {
-    body: {
-      required: true,
-      description: `at most ${MAX_BODY_BYTES} bytes`,
-      content: {
-        "application/json": {
-          schema: z
-            .object(
-              {
-                q: querySchema.optional(),
-                vector: vectorSchema.optional(),
-                k: kField(DEFAULT_K),
-                offset: offsetField,
-                filter: filterSchema.optional(),
-              },
-              { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
-            )
-            .superRefine(exactlyOneQuery),
-        },
-      },
-    },
+    body: jsonRequestBody(
+      z
+        .object(
+          {
+            q: querySchema.optional(),
+            vector: vectorSchema.optional(),
+            k: kField(DEFAULT_K),
+            offset: offsetField,
+            filter: filterSchema.optional(),
+          },
+          { error: 'the body must be a JSON object like {"q": "...", "k": 10}' },
+        )
+        .superRefine(exactlyOneQuery),
+    ),
   },
   responses: {
     200: ok,
     ...errors,
-    413: errorResponse(`Body over ${MAX_BODY_BYTES} bytes`),
-    415: errorResponse("Content type is not application/json"),
+    ...jsonBodyErrors,
   },
 });
 
