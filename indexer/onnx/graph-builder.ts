@@ -1,5 +1,18 @@
 // Builds an ONNX graph in memory (inputs, outputs, initializers, nodes) for the writer to serialize.
-import { ONNX_DTYPE, ONNX_DTYPE_BYTES, type OnnxDtypeName, type OnnxTypes, onnx } from "./proto.ts";
+import {
+  irVersionOf,
+  ONNX_ATTRIBUTE_TYPE,
+  ONNX_DTYPE,
+  ONNX_DTYPE_BYTES,
+  type OnnxDtypeName,
+} from "../../shared/onnx/onnx-constants.ts";
+import type {
+  AttributeProto,
+  ModelProto,
+  NodeProto,
+  TensorProto,
+  ValueInfoProto,
+} from "../../shared/onnx/onnx-messages.ts";
 
 /** A tensor's payload: little-endian element bytes (row-major) with its dtype and shape. */
 export interface TensorData {
@@ -42,7 +55,7 @@ export function tensorData(
   return { name, dtype, dims, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-function valueInfo(name: string, dtype: OnnxDtypeName, shape: Dim[]): OnnxTypes.IValueInfoProto {
+function valueInfo(name: string, dtype: OnnxDtypeName, shape: Dim[]): ValueInfoProto {
   return {
     name,
     type: {
@@ -54,8 +67,8 @@ function valueInfo(name: string, dtype: OnnxDtypeName, shape: Dim[]): OnnxTypes.
   };
 }
 
-function attribute(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
-  const type = onnx.AttributeProto.AttributeType;
+function attribute(name: string, value: AttrValue): AttributeProto {
+  const type = ONNX_ATTRIBUTE_TYPE;
   if (typeof value === "number") {
     if (!Number.isInteger(value)) throw new Error(`attribute ${name}: use float() for ${value}`);
     return { name, type: type.INT, i: value };
@@ -67,12 +80,9 @@ function attribute(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
 }
 
 /** A TensorProto holding its bytes inline (raw_data). */
-export function inlineTensorProto(tensor: TensorData): OnnxTypes.ITensorProto {
+export function inlineTensorProto(tensor: TensorData): TensorProto {
   return { name: tensor.name, dataType: ONNX_DTYPE[tensor.dtype], dims: tensor.dims, rawData: tensor.bytes };
 }
-
-/** ONNX IR version that goes with each opset this project writes (onnx's VERSION_TABLE). */
-const IR_VERSION_OF_OPSET: Record<number, number> = { 14: 7, 17: 8 };
 
 /** What a ModelProto made from a graph carries besides the graph. */
 export interface ModelProtoOptions {
@@ -90,26 +100,26 @@ export class GraphBuilder {
   readonly name: string;
   /** Version of the default ONNX domain its nodes are written for (17 by default, 14 for HF-style exports). */
   readonly opset: number;
-  readonly inputs: OnnxTypes.IValueInfoProto[] = [];
-  readonly outputs: OnnxTypes.IValueInfoProto[] = [];
+  readonly inputs: ValueInfoProto[] = [];
+  readonly outputs: ValueInfoProto[] = [];
   readonly initializers: TensorData[] = [];
-  readonly nodes: OnnxTypes.INodeProto[] = [];
+  readonly nodes: NodeProto[] = [];
   private counter = 0;
   private readonly names = new Set<string>();
 
   constructor(name: string, opset = 17) {
-    if (!(opset in IR_VERSION_OF_OPSET)) throw new Error(`graph ${name}: unsupported opset ${opset}`);
+    if (opset !== 14 && opset !== 17) throw new Error(`graph ${name}: unsupported opset ${opset}`);
     this.name = name;
     this.opset = opset;
   }
 
   /** The IR version of this graph's opset (7 for opset 14, 8 for 17). */
   get irVersion(): number {
-    return IR_VERSION_OF_OPSET[this.opset];
+    return irVersionOf(this.opset);
   }
 
   /** This graph as a ModelProto at its opset and IR version, without initializers (the writer adds them). */
-  modelProto(options: ModelProtoOptions = {}): OnnxTypes.IModelProto {
+  modelProto(options: ModelProtoOptions = {}): ModelProto {
     return {
       irVersion: this.irVersion,
       opsetImport: [{ domain: "", version: this.opset }],

@@ -1,9 +1,10 @@
 // Reads one CLIP tower's graph from its file: a tower file as it is, or the tower's part of a combined
 // CLIPModel graph (optimum's model.onnx), keeping only the nodes, inputs and weights its output needs.
 import { InputError } from "../../shared/errors.ts";
+import { encodeModel } from "../../shared/onnx/encode-model.ts";
 import { TOWER_OUTPUT, type TowerFile } from "../embed/model-dir.ts";
 import { inlineTensorProto } from "./graph-builder.ts";
-import { type OnnxTypes, onnx } from "./proto.ts";
+import type { OnnxTypes } from "./proto.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "./read-model.ts";
 
 type NodeProto = OnnxTypes.INodeProto;
@@ -74,7 +75,7 @@ export function serializeInline(loaded: LoadedOnnxModel, label: string): Uint8Ar
       `${label}: the tower's weights (${(weightBytes / 2 ** 30).toFixed(2)} GiB) exceed the 2 GiB an in-memory ONNX model can hold; export the towers as separate files (optimum-cli --split_modalities or Transformers.js' conversion script)`,
     );
   const graph = { ...loaded.model.graph, initializer: loaded.initializers.map(inlineTensorProto) };
-  return onnx.ModelProto.encode({ ...loaded.model, graph }).finish();
+  return encodeModel({ ...loaded.model, graph });
 }
 
 /** What InferenceSession.create takes for `file`: its path, or the cut-out tower's bytes for a combined graph. */

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
+import { encodeModel } from "../../shared/onnx/encode-model.ts";
 import { createNodeSession, nodeOrt } from "../embed/onnx-runtime.ts";
 import { float, GraphBuilder } from "./graph-builder.ts";
-import { onnx } from "./proto.ts";
 import { readOnnxModel } from "./read-model.ts";
 import { writeModelProto, writeOnnxModel } from "./write-model.ts";
 
@@ -134,10 +134,7 @@ describe("writeOnnxModel", () => {
 
   it("readOnnxModel rejects a tensor type it cannot read with an InputError", () => {
     const double = { name: "d", dataType: 11, dims: [1], rawData: new Uint8Array(8) };
-    const bytes = onnx.ModelProto.encode({
-      irVersion: 8,
-      graph: { name: "g", initializer: [double] },
-    }).finish();
+    const bytes = encodeModel({ irVersion: 8, graph: { name: "g", initializer: [double] } });
     writeFileSync(join(dir, "double.onnx"), bytes);
     expect(() => readOnnxModel(join(dir, "double.onnx"))).toThrow(InputError);
     expect(() => readOnnxModel(join(dir, "double.onnx"))).toThrow(

@@ -1,9 +1,11 @@
 // Writes an .onnx file (a GraphBuilder graph or an existing ModelProto), big initializers in external data beside it.
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { basename } from "node:path";
+import { encodeModel } from "../../shared/onnx/encode-model.ts";
+import { ONNX_DATA_LOCATION, ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
+import type { ModelProto, TensorProto } from "../../shared/onnx/onnx-messages.ts";
 import type { GraphBuilder, TensorData } from "./graph-builder.ts";
 import { inlineTensorProto } from "./graph-builder.ts";
-import { ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
 
 /** Where initializers go: inline in the .onnx file or in an external data file beside it. */
 export interface ExternalDataOptions {
@@ -53,7 +55,7 @@ export function writeOnnxModel(
  */
 export function writeModelProto(
   modelPath: string,
-  model: OnnxTypes.IModelProto,
+  model: ModelProto,
   initializers: TensorData[],
   options: ExternalDataOptions = {},
 ): WrittenModel {
@@ -61,7 +63,7 @@ export function writeModelProto(
   const dataName =
     options.externalDataName === undefined ? `${basename(modelPath)}_data` : options.externalDataName;
   const dataPath = dataName === null ? null : `${modelPath.slice(0, -basename(modelPath).length)}${dataName}`;
-  const initializer: OnnxTypes.ITensorProto[] = [];
+  const initializer: TensorProto[] = [];
   let offset = 0;
   let fd: number | null = null;
   try {
@@ -84,7 +86,7 @@ export function writeModelProto(
   } finally {
     if (fd !== null) closeSync(fd);
   }
-  const bytes = onnx.ModelProto.encode({ ...model, graph: { ...model.graph, initializer } }).finish();
+  const bytes = encodeModel({ ...model, graph: { ...model.graph, initializer } });
   writeFileSync(`${modelPath}.tmp`, bytes);
   if (fd !== null && dataPath !== null) renameSync(`${dataPath}.tmp`, dataPath);
   renameSync(`${modelPath}.tmp`, modelPath);
@@ -101,12 +103,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
 }
 
-function externalTensorProto(tensor: TensorData, location: string, offset: number): OnnxTypes.ITensorProto {
+function externalTensorProto(tensor: TensorData, location: string, offset: number): TensorProto {
   return {
     name: tensor.name,
     dataType: ONNX_DTYPE[tensor.dtype],
     dims: tensor.dims,
-    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    dataLocation: ONNX_DATA_LOCATION.EXTERNAL,
     externalData: [
       { key: "location", value: location },
       { key: "offset", value: String(offset) },

@@ -1,13 +1,11 @@
 // Tiny ONNX models that score queries against every vector of an index with ONNX Runtime's SIMD kernels:
 // "embedded" (the index matrix is an initializer, held once in the session: the Worker's form) and "fed" (the
 // matrix is an input, which onnxruntime-node reads in place: no copy, no build, no 2 GB protobuf limit).
-// Encoded with the minimal protobuf writer (no onnx-proto/protobufjs, which Workers cannot run).
-import { ProtoMessage } from "./protobuf-writer.ts";
+// Written by the project's one ONNX writer (shared/onnx/encode-model.ts: no protobufjs, which Workers cannot run).
+import { encodeModel } from "../onnx/encode-model.ts";
+import { irVersionOf, ONNX_ATTRIBUTE_TYPE, ONNX_DTYPE } from "../onnx/onnx-constants.ts";
+import type { GraphProto, NodeProto, TensorProto, ValueInfoProto } from "../onnx/onnx-messages.ts";
 
-/** ONNX TensorProto.DataType values used here. */
-const DTYPE = { float32: 1, int8: 3, int64: 7 } as const;
-const ATTRIBUTE_INT = 2;
-const IR_VERSION = 8;
 const OPSET = 13;
 
 /**
@@ -38,10 +36,8 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-function tensor(name: string, dtype: number, dims: readonly number[], data: ArrayBufferView): ProtoMessage {
-  const t = new ProtoMessage();
-  for (const d of dims) t.varint(1, d);
-  return t.varint(2, dtype).string(8, name).bytes(9, bytesOf(data));
+function tensor(name: string, dataType: number, dims: number[], data: ArrayBufferView): TensorProto {
+  return { dims, dataType, name, rawData: bytesOf(data) };
 }
 
 /**
@@ -51,57 +47,50 @@ function tensor(name: string, dtype: number, dims: readonly number[], data: Arra
  */
 function transposedTensor(
   name: string,
-  dtype: number,
+  dataType: number,
   data: Float32Array | Int8Array,
   rows: number,
   columns: number,
-): ProtoMessage {
-  const t = new ProtoMessage().varint(1, columns).varint(1, rows).varint(2, dtype).string(8, name);
-  return t.deferredBytes(9, data.byteLength, (out) => {
+): TensorProto {
+  const write = (out: Uint8Array): void => {
     const scratch = data instanceof Float32Array ? new Float32Array(rows) : new Int8Array(rows);
     const scratchBytes = new Uint8Array(scratch.buffer);
     for (let c = 0; c < columns; c++) {
       for (let r = 0, at = c; r < rows; r++, at += columns) scratch[r] = data[at];
       out.set(scratchBytes, c * scratchBytes.length);
     }
-  });
+  };
+  return { dims: [columns, rows], dataType, name, rawData: { byteLength: data.byteLength, write } };
 }
 
 /** ValueInfoProto of a tensor; a string dimension is symbolic. */
-function valueInfo(name: string, dtype: number, dims: readonly (number | string)[]): ProtoMessage {
-  const shape = new ProtoMessage();
-  for (const d of dims)
-    shape.message(
-      1,
-      typeof d === "number" ? new ProtoMessage().varint(1, d) : new ProtoMessage().string(2, d),
-    );
-  const tensorType = new ProtoMessage().varint(1, dtype).message(2, shape);
-  return new ProtoMessage().string(1, name).message(2, new ProtoMessage().message(1, tensorType));
+function valueInfo(name: string, elemType: number, dims: readonly (number | string)[]): ValueInfoProto {
+  const dim = dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d }));
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
 /** NodeProto with integer attributes only (all this graph needs). */
 function node(
   opType: string,
-  inputs: readonly string[],
-  outputs: readonly string[],
+  input: string[],
+  output: string[],
   attributes: Record<string, number> = {},
-): ProtoMessage {
-  const n = new ProtoMessage();
-  for (const input of inputs) n.string(1, input);
-  for (const output of outputs) n.string(2, output);
-  n.string(3, `${opType}_${outputs[0]}`).string(4, opType);
-  for (const [name, value] of Object.entries(attributes))
-    n.message(5, new ProtoMessage().string(1, name).varint(3, value).varint(20, ATTRIBUTE_INT));
-  return n;
+): NodeProto {
+  const attribute = Object.entries(attributes).map(([name, i]) => ({
+    name,
+    i,
+    type: ONNX_ATTRIBUTE_TYPE.INT,
+  }));
+  return { input, output, name: `${opType}_${output[0]}`, opType, attribute };
 }
 
-function modelBytes(graph: ProtoMessage): Uint8Array {
-  return new ProtoMessage()
-    .varint(1, IR_VERSION)
-    .string(2, "clip-video-retrieval")
-    .message(8, new ProtoMessage().string(1, "").varint(2, OPSET))
-    .message(7, graph)
-    .toBytes();
+function modelBytes(graph: GraphProto): Uint8Array {
+  return encodeModel({
+    irVersion: irVersionOf(OPSET),
+    producerName: "clip-video-retrieval",
+    graph,
+    opsetImport: [{ domain: "", version: OPSET }],
+  });
 }
 
 function checkMatrix(matrix: ScoringMatrix): void {
@@ -127,40 +116,44 @@ export function buildEmbeddedScoringGraph(matrix: ScoringMatrix): Uint8Array {
   checkMatrix(matrix);
   const { rows, dimension } = matrix;
   const { query, rows: rowsInput, scores, vectors } = SCORING_IO;
-  const graph = new ProtoMessage();
-  const nodes: ProtoMessage[] = [];
-  const initializers: ProtoMessage[] = [];
+  const nodes: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
   if (matrix.dtype === "float32") {
-    initializers.push(transposedTensor("matrix_t", DTYPE.float32, matrix.data, rows, dimension));
+    initializers.push(transposedTensor("matrix_t", ONNX_DTYPE.float32, matrix.data, rows, dimension));
     nodes.push(node("MatMul", [query, "matrix_t"], [scores]));
     nodes.push(node("Gather", ["matrix_t", rowsInput], ["columns"], { axis: 1 }));
     nodes.push(node("Transpose", ["columns"], [vectors]));
   } else {
-    initializers.push(transposedTensor("matrix_t", DTYPE.int8, matrix.data, rows, dimension));
-    initializers.push(tensor("matrix_zero", DTYPE.int8, [], new Int8Array(1)));
-    initializers.push(tensor("row_scales", DTYPE.float32, [rows], matrix.scales));
+    initializers.push(transposedTensor("matrix_t", ONNX_DTYPE.int8, matrix.data, rows, dimension));
+    initializers.push(tensor("matrix_zero", ONNX_DTYPE.int8, [], new Int8Array(1)));
+    initializers.push(tensor("row_scales", ONNX_DTYPE.float32, [rows], matrix.scales));
     nodes.push(node("DynamicQuantizeLinear", [query], ["query_u8", "query_scale", "query_zero"]));
     nodes.push(node("MatMulInteger", ["query_u8", "matrix_t", "query_zero", "matrix_zero"], ["dots"]));
-    nodes.push(node("Cast", ["dots"], ["dots_f"], { to: DTYPE.float32 }));
+    nodes.push(node("Cast", ["dots"], ["dots_f"], { to: ONNX_DTYPE.float32 }));
     nodes.push(node("Mul", ["dots_f", "query_scale"], ["dots_scaled"]));
     nodes.push(node("Mul", ["dots_scaled", "row_scales"], [scores]));
     // Reading rows back: gather the columns of matrix_t, transpose, cast, scale each row.
     nodes.push(node("Gather", ["matrix_t", rowsInput], ["columns"], { axis: 1 }));
     nodes.push(node("Transpose", ["columns"], ["rows_q"]));
-    nodes.push(node("Cast", ["rows_q"], ["rows_f"], { to: DTYPE.float32 }));
+    nodes.push(node("Cast", ["rows_q"], ["rows_f"], { to: ONNX_DTYPE.float32 }));
     nodes.push(node("Gather", ["row_scales", rowsInput], ["scales_r"], { axis: 0 }));
     nodes.push(node("Unsqueeze", ["scales_r", "unsqueeze_axes"], ["scales_col"]));
-    initializers.push(tensor("unsqueeze_axes", DTYPE.int64, [1], BigInt64Array.of(1n)));
+    initializers.push(tensor("unsqueeze_axes", ONNX_DTYPE.int64, [1], BigInt64Array.of(1n)));
     nodes.push(node("Mul", ["rows_f", "scales_col"], [vectors]));
   }
-  for (const n of nodes) graph.message(1, n);
-  graph.string(2, "embedded_scoring");
-  for (const t of initializers) graph.message(5, t);
-  graph.message(11, valueInfo(query, DTYPE.float32, ["queries", dimension]));
-  graph.message(11, valueInfo(rowsInput, DTYPE.int64, ["wanted"]));
-  graph.message(12, valueInfo(scores, DTYPE.float32, ["queries", rows]));
-  graph.message(12, valueInfo(vectors, DTYPE.float32, ["wanted", dimension]));
-  return modelBytes(graph);
+  return modelBytes({
+    node: nodes,
+    name: "embedded_scoring",
+    initializer: initializers,
+    input: [
+      valueInfo(query, ONNX_DTYPE.float32, ["queries", dimension]),
+      valueInfo(rowsInput, ONNX_DTYPE.int64, ["wanted"]),
+    ],
+    output: [
+      valueInfo(scores, ONNX_DTYPE.float32, ["queries", rows]),
+      valueInfo(vectors, ONNX_DTYPE.float32, ["wanted", dimension]),
+    ],
+  });
 }
 
 /**
@@ -171,11 +164,13 @@ export function buildFedScoringGraph(dimension: number): Uint8Array {
   if (!Number.isInteger(dimension) || dimension < 1)
     throw new RangeError(`dimension must be a positive integer, got ${dimension}`);
   const { query, matrix, scores } = SCORING_IO;
-  const graph = new ProtoMessage()
-    .message(1, node("Gemm", [query, matrix], [scores], { transB: 1 }))
-    .string(2, "fed_scoring")
-    .message(11, valueInfo(query, DTYPE.float32, ["queries", dimension]))
-    .message(11, valueInfo(matrix, DTYPE.float32, ["rows", dimension]))
-    .message(12, valueInfo(scores, DTYPE.float32, ["queries", "rows"]));
-  return modelBytes(graph);
+  return modelBytes({
+    node: [node("Gemm", [query, matrix], [scores], { transB: 1 })],
+    name: "fed_scoring",
+    input: [
+      valueInfo(query, ONNX_DTYPE.float32, ["queries", dimension]),
+      valueInfo(matrix, ONNX_DTYPE.float32, ["rows", dimension]),
+    ],
+    output: [valueInfo(scores, ONNX_DTYPE.float32, ["queries", "rows"])],
+  });
 }

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { encodeModel } from "../../../shared/onnx/encode-model.ts";
 import { exportDir } from "../../../test/hf-reference.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON } from "../../../test/shared-data.ts";
 import type { GraphBuilder } from "../../onnx/graph-builder.ts";
@@ -29,9 +30,7 @@ const skipReason = hasSharedData ? `${onnxDir} not found` : SHARED_DATA_SKIP_REA
 function ours(graph: GraphBuilder): OnnxTypes.ModelProto {
   const model = graph.modelProto();
   const initializer = graph.initializers.map((t) => ({ name: t.name, dims: t.dims, dataType: 1 }));
-  return onnx.ModelProto.decode(
-    onnx.ModelProto.encode({ ...model, graph: { ...model.graph, initializer } }).finish(),
-  );
+  return onnx.ModelProto.decode(encodeModel({ ...model, graph: { ...model.graph, initializer } }));
 }
 
 function opTypes(model: OnnxTypes.ModelProto): string[] {

@@ -1,4 +1,4 @@
-// Pins the minimal protobuf encoder byte for byte (varints, fixed32, nested messages) against the wire format.
+// Pins the minimal protobuf encoder byte for byte (varints, int64, fixed32/64, packed, nested) against the wire format.
 import { describe, expect, it } from "vitest";
 import { ProtoMessage } from "./protobuf-writer.ts";
 
@@ -21,6 +21,37 @@ describe("ProtoMessage", () => {
     expect(() => new ProtoMessage().varint(1, -1)).toThrow(RangeError);
     expect(() => new ProtoMessage().varint(1, 1.5)).toThrow(RangeError);
     expect(() => new ProtoMessage().varint(1, 2 ** 53)).toThrow(RangeError);
+  });
+
+  it.each([
+    [0, "0800"],
+    [300, "08ac02"],
+    [-1, "08ffffffffffffffffff01"],
+    [-2, "08feffffffffffffffff01"],
+    [2n ** 63n - 1n, "08ffffffffffffffff7f"],
+    [-(2n ** 63n), "0880808080808080808001"],
+    [2n ** 64n - 1n, "08ffffffffffffffffff01"],
+    [{ low: -1, high: 0 }, "08ffffffff0f"],
+    [{ low: 0, high: 1 }, "088080808010"],
+  ] as const)("encodes int64 field 1 = %s as protobuf's two's-complement varint", (value, expected) => {
+    expect(hex(new ProtoMessage().int64(1, value).toBytes())).toBe(expected);
+  });
+
+  it("rejects int64 values that are not integers or do not fit 64 bits", () => {
+    expect(() => new ProtoMessage().int64(1, 0.5)).toThrow(RangeError);
+    expect(() => new ProtoMessage().int64(1, 2 ** 53)).toThrow(RangeError);
+    expect(() => new ProtoMessage().int64(1, 2n ** 64n)).toThrow(RangeError);
+    expect(() => new ProtoMessage().int64(1, -(2n ** 63n) - 1n)).toThrow(RangeError);
+  });
+
+  it("encodes doubles and packed int64, float and double runs", () => {
+    expect(hex(new ProtoMessage().double(2, 1.5).toBytes())).toBe("11000000000000f83f");
+    // Packed: one length-delimited field (wire type 2) holding the values back to back.
+    expect(hex(new ProtoMessage().packedInt64(1, [3, 270, -1]).toBytes())).toBe(
+      "0a0d038e02ffffffffffffffffff01",
+    );
+    expect(hex(new ProtoMessage().packedFloats(4, [1, -2], 4).toBytes())).toBe("22080000803f000000c0");
+    expect(hex(new ProtoMessage().packedFloats(10, [0.5], 8).toBytes())).toBe("5208000000000000e03f");
   });
 
   it("encodes strings, bytes, floats and nested messages with their lengths", () => {
