@@ -1,20 +1,31 @@
-// Entry point of the indexer CLI: dispatches to one subcommand, prints expected errors as one line.
+// Entry point of the indexer CLI: dispatches to one subcommand, prints its generated --help, prints expected
+// errors as one line.
 import { isInputError } from "../shared/errors.ts";
-import type { CommandContext } from "./cli/command.ts";
+import type { Command, CommandContext } from "./cli/command.ts";
 import { commandLoaders } from "./cli/registry.ts";
+import { CLI_NAME, renderCommandList, renderCommandUsage } from "./cli/usage.ts";
 
 const HELP_FLAGS = new Set(["-h", "--help", "help"]);
 
 async function printCommandList(context: CommandContext) {
-  const lines = [
-    "Usage: npm run cli -- <command> [options]   (add --help after a command for its options)",
-    "",
-  ];
-  for (const [name, load] of Object.entries(commandLoaders)) {
-    const command = await load();
-    lines.push(`  ${name.padEnd(16)} ${command.summary}`);
+  const commands = await Promise.all(Object.values(commandLoaders).map((load) => load()));
+  context.stderr.write(await renderCommandList(commands, context.stderr.isTTY));
+}
+
+/** The command `args` name (a kind of a command of kinds: `generate random`) and how it is invoked. */
+async function resolveForHelp(
+  command: Command,
+  args: string[],
+): Promise<{ command: Command; parents: string }> {
+  let parents = CLI_NAME;
+  let current = command;
+  for (const arg of args) {
+    const kinds = current.spec.kinds;
+    if (!kinds || !Object.hasOwn(kinds, arg)) break;
+    parents = `${parents} ${current.spec.name}`;
+    current = await kinds[arg]();
   }
-  context.stderr.write(`${lines.join("\n")}\n`);
+  return { command: current, parents };
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
@@ -24,14 +35,14 @@ export async function main(argv: string[], context: CommandContext): Promise<num
     await printCommandList(context);
     return name === undefined ? 2 : 0;
   }
-  const load = commandLoaders[name];
-  if (!load) {
+  if (!Object.hasOwn(commandLoaders, name)) {
     context.stderr.write(`error: unknown command "${name}". Run with --help for the list.\n`);
     return 2;
   }
-  const command = await load();
+  const command = await commandLoaders[name]();
   if (rest.some((arg) => arg === "--help" || arg === "-h")) {
-    context.stdout.write(`${command.usage.trim()}\n`);
+    const { command: shown, parents } = await resolveForHelp(command, rest);
+    context.stdout.write(await renderCommandUsage(shown, { parents, isTTY: context.stdout.isTTY }));
     return 0;
   }
   try {

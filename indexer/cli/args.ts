@@ -1,16 +1,26 @@
-// Argument parsing for subcommands: node:util parseArgs, with its errors turned into InputError.
+// Argument parsing for subcommands: node:util parseArgs (strict) with its options derived from the command's
+// declaration, then defaults, required options, integer ranges and choices; every refusal an InputError.
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InputError } from "../../shared/errors.ts";
+import type { CommandSpec, OptionSpec, OptionSpecs, OptionValues, ParsedArgs } from "./command.ts";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+/** The option as the user types it: `-k` for one-letter names, else `--name`. */
+export function flagName(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
 
-/** Parses `args` strictly; unknown flags and missing values become a one-line InputError. */
-export function parseCommandArgs<T extends Options>(args: string[], options: T, allowPositionals = true) {
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (error) {
-    throw new InputError("bad_arguments", (error as Error).message, { cause: error });
-  }
+/** node:util's options for a declaration (no defaults: they are applied after the checks of given values). */
+function parseArgsOptions(options: OptionSpecs): NonNullable<ParseArgsConfig["options"]> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type === "boolean" ? "boolean" : "string",
+        ...(spec.short !== undefined || name.length === 1 ? { short: spec.short ?? name } : {}),
+        ...(spec.multiple ? { multiple: true } : {}),
+      },
+    ]),
+  );
 }
 
 /** Reads a flag that must be present. */
@@ -28,17 +38,55 @@ export function parseChoiceOption<T extends string>(value: string, flag: string,
 }
 
 /** Parses an integer flag within [min, max]. */
-export function parseIntegerOption(
-  value: string | undefined,
-  flag: string,
-  min: number,
-  max: number,
-  fallback: number,
-) {
-  if (value === undefined) return fallback;
+function parseInteger(value: string, flag: string, min: number, max: number): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
     throw new InputError("bad_arguments", `${flag} must be an integer in ${min}..${max}, got "${value}"`);
-  }
   return parsed;
+}
+
+/** One given value, checked and converted as its declaration says. */
+function convert(text: string, name: string, spec: OptionSpec): string | number {
+  const flag = flagName(name);
+  if (spec.type === "integer")
+    return parseInteger(text, flag, spec.min ?? Number.MIN_SAFE_INTEGER, spec.max ?? Number.MAX_SAFE_INTEGER);
+  if (spec.choices) return parseChoiceOption(text, flag, spec.choices);
+  return text;
+}
+
+/** The value of an absent option: its default, false for a boolean, or a refusal when required. */
+function absent(name: string, spec: OptionSpec): unknown {
+  if (spec.required) requireOption(undefined, flagName(name));
+  if (spec.type === "boolean") return false;
+  return Array.isArray(spec.default) ? [...spec.default] : spec.default;
+}
+
+/**
+ * Parses `args` as `spec` declares: unknown flags, missing values, positionals where none are declared, bad
+ * integers and choices, and missing required options each become a one-line InputError `bad_arguments`.
+ */
+export function parseCommandArgs<O extends OptionSpecs>(
+  args: string[],
+  spec: Pick<CommandSpec<O>, "options" | "positionals">,
+): ParsedArgs<O> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: parseArgsOptions(spec.options),
+      allowPositionals: (spec.positionals?.length ?? 0) > 0,
+      strict: true,
+    });
+  } catch (error) {
+    throw new InputError("bad_arguments", (error as Error).message, { cause: error });
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    const given = parsed.values[name];
+    if (given === undefined || (option.required && given === "")) values[name] = absent(name, option);
+    else if (typeof given === "boolean") values[name] = given;
+    else if (Array.isArray(given)) values[name] = given.map((text) => convert(String(text), name, option));
+    else values[name] = convert(given, name, option);
+  }
+  return { values: values as OptionValues<O>, positionals: parsed.positionals };
 }

@@ -12,7 +12,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   embed: async () => (await import("../commands/embed.ts")).command,
   tokenize: async () => (await import("../commands/tokenize.ts")).command,
   upload: async () => (await import("../commands/upload.ts")).command,
-  kit: async () => (await import("../commands/kit.ts")).command,
+  generate: async () => (await import("../commands/generate.ts")).command,
   frames: async () => (await import("../commands/frames.ts")).command,
   serve: async () => (await import("../commands/serve.ts")).command,
   deploy: async () => (await import("../commands/deploy.ts")).command,

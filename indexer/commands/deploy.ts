@@ -9,8 +9,7 @@ import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel, INDEX_FILES } from "../../shared/index-format.ts";
 import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
-import { parseCommandArgs } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { resolveModelDir } from "../embed/model-dir.ts";
 import { readIndex } from "../index/reader.ts";
 import { readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
@@ -25,9 +24,8 @@ import { stepRunner } from "../publish/serve/run-command.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = `
-Usage: npm run deploy -- --model DIR --index INDEX_DIR [--videos DIR] [--bucket NAME] [--dry-run]
-       (= npm run cli -- deploy ...)
+const DETAILS = `
+  npm run deploy -- --model DIR --index INDEX_DIR   (= npm run cli -- deploy ...)
 
 Deploys the search worker to Cloudflare with your model and index, atomically:
   1. checks the index (every file, through the index contract) and that it was built with the model;
@@ -43,19 +41,6 @@ Deploys the search worker to Cloudflare with your model and index, atomically:
 An interrupted deploy changes nothing that is served; run it again (uploads already done are redone).
 Create the bucket once first: \`npx wrangler r2 bucket create clip-video-retrieval\`. wrangler uses its own
 credentials: \`npx wrangler login\`, or CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID) in the environment.
-
-Options:
-  --model DIR          CLIP model directory, or a prepared edge encoder directory (edge.json)
-  --index INDEX_DIR    local index directory written by \`index\` (same model id and dimension)
-  --videos DIR         the library folder the index was built from: videos without a url are uploaded and
-                       served by the worker (/api/media/..., with HTTP Range), so every hit can be played
-  --bucket NAME        R2 bucket (default: bucket_name of MODEL_BUCKET in wrangler.toml; the worker reads
-                       that one, so change both together)
-  --keep-hours N       how long a replaced deployment stays readable (default ${DEFAULT_GRACE_HOURS}): isolates
-                       that have not yet seen the switch and open result pages use it
-  --cache DIR          where the edge encoder is prepared (default data/dev)
-  --dry-run            print the objects a deploy to an empty bucket writes, one per line, and write none
-                       (the edge encoder is still prepared locally: its files are what gets uploaded)
 `;
 
 /** The model id and dimension of a model directory, prepared (edge.json) or not, without preparing it. */
@@ -65,25 +50,50 @@ function modelIdentity(dir: string): { id: string; dimension: number } {
   return { id: model.id, dimension: model.config.projectionDim };
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "deploy",
   summary:
     "deploy the worker to Cloudflare: model and index into R2 atomically, then wrangler deploy (--dry-run prints)",
-  usage,
-  async run(args, context) {
-    const { values } = parseCommandArgs(
-      args,
-      {
-        model: { type: "string" },
-        index: { type: "string" },
-        bucket: { type: "string" },
-        videos: { type: "string" },
-        "keep-hours": { type: "string" },
-        cache: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-      },
-      false,
-    );
+  options: {
+    model: {
+      type: "string",
+      valueName: "DIR",
+      description: "CLIP model directory, or a prepared edge encoder directory (edge.json)",
+    },
+    index: {
+      type: "string",
+      valueName: "INDEX_DIR",
+      description: "local index directory written by `index` (same model id and dimension)",
+    },
+    videos: {
+      type: "string",
+      valueName: "DIR",
+      description:
+        "the library folder the index was built from: videos without a url are uploaded and served (/api/media/..., HTTP Range)",
+    },
+    bucket: {
+      type: "string",
+      valueName: "NAME",
+      description:
+        "R2 bucket (default: bucket_name of MODEL_BUCKET in wrangler.toml, which the worker reads)",
+    },
+    "keep-hours": {
+      type: "string",
+      valueName: "N",
+      description: `how long a replaced deployment stays readable, for isolates that have not seen the switch (default ${DEFAULT_GRACE_HOURS})`,
+    },
+    cache: {
+      type: "string",
+      valueName: "DIR",
+      description: "where the edge encoder is prepared (default data/dev)",
+    },
+    "dry-run": {
+      type: "boolean",
+      description: "print the objects a deploy to an empty bucket writes, one per line, and write none",
+    },
+  },
+  details: DETAILS,
+  async run({ values }, context) {
     if (!values.model || !values.index)
       throw new InputError("bad_arguments", "give --model DIR and --index INDEX_DIR (see --help)");
     const log = (message: string) => context.stderr.write(`${message}\n`);
@@ -168,4 +178,4 @@ export const command: Command = {
     log("deployed");
     return 0;
   },
-};
+});

@@ -5,10 +5,11 @@ import { basename, join } from "node:path";
 import { formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { parseChoiceOption, parseCommandArgs, requireOption } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import { parseChoiceOption, requireOption } from "../cli/args.ts";
+import type { CommandContext } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { textsFrom } from "../cli/text-input.ts";
-import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
+import { DECODER_CHOICES } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling } from "../decode/sampling.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
@@ -17,10 +18,10 @@ import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../em
 import { loadEdgeTextEncoder, readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
 import { webOrt } from "../prepare-edge/onnx-runtime-web.ts";
 
-const usage = `
-Usage: npm run cli -- embed text  (--model DIR [--dtype D] | --edge EDGE_DIR) [TEXT...]
-       npm run cli -- embed image --model DIR [--dtype D] FILE...
-       npm run cli -- embed video --model DIR [--dtype D] FILE [--sample S] [--aggregate A]...
+const DETAILS = `
+  npm run cli -- embed text  (--model DIR [--dtype D] | --edge EDGE_DIR) [TEXT...]
+  npm run cli -- embed image --model DIR [--dtype D] FILE...
+  npm run cli -- embed video --model DIR [--dtype D] FILE [--sample S] [--aggregate A]...
 
 Prints one JSON object per line on stdout; embeddings are L2-normalized float arrays.
   text    {"text", "ids", "embedding"}: ids with <|startoftext|> and <|endoftext|>, cut to the context
@@ -30,16 +31,6 @@ Prints one JSON object per line on stdout; embeddings are L2-normalized float ar
           the model's preprocessor_config.json says) or a .npy CLIP input tensor [3, S, S] float32 fed as is.
   video   {"file", "frame", "timeSec", "embedding"} per sampled frame, then {"file", "aggregate", "embeddings"}
           per --aggregate: the vectors \`index\` stores for this video (k-means seeded by --id as index does).
-
-Options:
-  --model DIR         CLIP model directory
-  --dtype D           model files: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4 (default fp32)
-  --edge EDGE_DIR     (text) prepared edge encoder directory (prepare-edge)
-  --sample SPEC       (video) all | fps:N | uniform:N | frames:i,j (default fps:1, as index)
-  --aggregate SPEC    (video) mean | frame:N | kmeans:K; repeat for several (default mean)
-  --id ID             (video) the video's index id, seeding k-means (default: the file name)
-  --decoder KIND      (image, video) auto | native | wasm (default auto)
-  --device cpu|cuda   execution provider (default cpu)
 `;
 
 const KINDS = ["text", "image", "video"] as const;
@@ -106,21 +97,57 @@ async function embedTexts(
   }
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "embed",
   summary: "print CLIP embeddings of texts, images or a video's frames as JSON lines",
-  usage,
-  async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, {
-      model: { type: "string" },
-      dtype: { type: "string" },
-      edge: { type: "string" },
-      sample: { type: "string", default: "fps:1" },
-      aggregate: { type: "string", multiple: true },
-      id: { type: "string" },
-      decoder: { type: "string", default: "auto" },
-      device: { type: "string" },
-    });
+  positionals: [
+    { name: "KIND", description: KINDS.join(" | ") },
+    {
+      name: "INPUT...",
+      description: "texts (default: stdin's lines), image files, or one video file",
+      required: false,
+    },
+  ],
+  options: {
+    model: { type: "string", valueName: "DIR", description: "CLIP model directory" },
+    dtype: {
+      type: "string",
+      valueName: "D",
+      description: "model files: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4 (default fp32)",
+    },
+    edge: {
+      type: "string",
+      valueName: "EDGE_DIR",
+      description: "(text) prepared edge encoder directory (prepare-edge)",
+    },
+    sample: {
+      type: "string",
+      valueName: "SPEC",
+      default: "fps:1",
+      description: "(video) all | fps:N | uniform:N | frames:i,j (as index)",
+    },
+    aggregate: {
+      type: "string",
+      valueName: "SPEC",
+      multiple: true,
+      default: ["mean"],
+      description: "(video) mean | frame:N | kmeans:K",
+    },
+    id: {
+      type: "string",
+      valueName: "ID",
+      description: "(video) the video's index id, seeding k-means (default: the file name)",
+    },
+    decoder: {
+      type: "string",
+      choices: DECODER_CHOICES,
+      default: "auto",
+      description: "(image, video) video decoder",
+    },
+    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+  },
+  details: DETAILS,
+  async run({ values, positionals }, context) {
     const [kindText, ...rest] = positionals;
     if (kindText === undefined)
       throw new InputError("bad_arguments", "say what to embed: embed text|image|video ... (see --help)");
@@ -131,12 +158,12 @@ export const command: Command = {
     }
     if (values.edge !== undefined)
       throw new InputError("bad_arguments", "--edge is a text encoder; embed image and video need --model");
-    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
+    const { decoder } = values;
     if (rest.length === 0) throw new InputError("bad_arguments", `embed ${kind} needs at least one FILE`);
     if (kind === "video" && rest.length !== 1)
       throw new InputError("bad_arguments", "embed video takes one FILE (run it once per video)");
     const sampling = formatSampling(parseSampling(values.sample));
-    const aggregations = (values.aggregate ?? ["mean"]).map(parseAggregation);
+    const aggregations = values.aggregate.map(parseAggregation);
     const { model, file, encoder } = await loadImageEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),
       executionProvider: parseExecutionProvider(values.device),
@@ -176,4 +203,4 @@ export const command: Command = {
       await encoder.release();
     }
   },
-};
+});

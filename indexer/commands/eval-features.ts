@@ -7,17 +7,10 @@ import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { captionVideoSimilarities } from "../../shared/metrics/similarity.ts";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { findInvalidRow, l2NormalizeRowsInPlace } from "../../shared/vectors.ts";
-import { parseCommandArgs, requireOption } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 
-const USAGE = `
-Usage: npm run cli -- eval-features --text T.npy --video V.npy --captions C.json [--json]
-
+const DETAILS = `
 Computes text-to-video and video-to-text retrieval metrics from precomputed embeddings.
-  --text T.npy        caption embeddings [C, d], float32 or float16
-  --video V.npy       video embeddings [V, d], or [V, k, d] (a caption scores a video by its best of k)
-  --captions C.json   JSON array of C integers: the 0-based video index of each caption
-  --json              print exactly {"tvr", "vtr_paper", "vtr_ce"} instead of a table
 Rows are L2-normalized here. Ranks average ties; R@k in percent; StdR is the population deviation.
 `;
 
@@ -157,26 +150,33 @@ function formatMetricsTable(evaluation: RetrievalEvaluation): string {
   return `${lines.join("\n")}\n`;
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "eval-features",
-  summary: "Retrieval metrics (TVR, VTR) from caption and video embeddings in .npy files",
-  usage: USAGE,
-  async run(args, context) {
-    const { values } = parseCommandArgs(
-      args,
-      {
-        text: { type: "string" },
-        video: { type: "string" },
-        captions: { type: "string" },
-        json: { type: "boolean", default: false },
-      },
-      false,
-    );
-    const features = await loadFeatures(
-      requireOption(values.text, "--text"),
-      requireOption(values.video, "--video"),
-      requireOption(values.captions, "--captions"),
-    );
+  summary: "retrieval metrics (TVR, VTR) from caption and video embeddings in .npy files",
+  options: {
+    text: {
+      type: "string",
+      valueName: "T.npy",
+      required: true,
+      description: "caption embeddings [C, d], float32 or float16",
+    },
+    video: {
+      type: "string",
+      valueName: "V.npy",
+      required: true,
+      description: "video embeddings [V, d], or [V, k, d] (a caption scores a video by its best of k)",
+    },
+    captions: {
+      type: "string",
+      valueName: "C.json",
+      required: true,
+      description: "JSON array of C integers: the 0-based video index of each caption",
+    },
+    json: { type: "boolean", description: 'print exactly {"tvr", "vtr_paper", "vtr_ce"} instead of a table' },
+  },
+  details: DETAILS,
+  async run({ values }, context) {
+    const features = await loadFeatures(values.text, values.video, values.captions);
     const evaluation = evaluateFeatures(features);
     if (values.json) {
       const { tvr, vtr_paper, vtr_ce } = evaluation;
@@ -190,4 +190,4 @@ export const command: Command = {
     }
     return 0;
   },
-};
+});

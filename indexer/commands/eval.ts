@@ -1,10 +1,11 @@
 // `eval`: the paper's evaluation on a benchmark's test split (MSR-VTT 1k-A/full, MSVD, LSMDC) with a
 // CLIP model directory: prints the Table 1 and Tables 2-4 layouts and writes a report directory.
 import { InputError } from "../../shared/errors.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
-import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
-import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { requireOption } from "../cli/args.ts";
+import type { CommandContext } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
+import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import { parseSampling } from "../decode/sampling.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
 import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { parseAggregationList } from "../eval/aggregation-list.ts";
@@ -17,9 +18,7 @@ import { ProgressReporter } from "../pipeline/progress.ts";
 /** Default root of the frame-embedding cache (relative to the working directory; /data is gitignored). */
 export const DEFAULT_CACHE_DIR = "data/eval-cache";
 
-const usage = `
-Usage: eval --dataset NAME --annotations FILE [--captions FILE] --videos DIR --model DIR [options]
-
+const DETAILS = `
 Zero-shot text-to-video (TVR) and video-to-text (VTR) retrieval on a benchmark's test split, as in
 Portillo-Quintero et al. 2021. Frames are embedded once and cached (reused by every aggregation and
 by later runs); captions are embedded; every caption ranks every video and back.
@@ -31,28 +30,8 @@ Videos are found by id under --videos (any depth): <video id>.<any extension ffm
 video7010.mp4, eyhzdC936uk_15_27.avi. Missing videos are listed and left out of both sides of the
 ranking; the numbers are then marked not comparable with the paper.
 
-Options:
-  --dataset NAME         ${DATASET_NAMES.join(" | ")}
-  --annotations FILE     the split's annotation file (see above)
-  --captions FILE        msvd only: MSVD_test.tsv or AllVideoDescriptions.txt
-  --videos DIR           folder holding the videos
-  --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, onnx/text_model.onnx, ...)
-  --dtype D              model files to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)
-  --sample SPEC          frame sampling: all | fps:N | uniform:N (default all)
-  --aggregate LIST       comma list of mean | frame:N (0-based) | kmeans:K; A..B ranges expand,
-                         e.g. mean,frame:29,kmeans:2..10 (default mean); may be repeated
-  --out REPORT_DIR       write results.json, report.md and SVG figures there
-  --features             also write REPORT_DIR/features/: text.npy, video.npy, captions.json
-                         (the eval-features layout, primary aggregation) and videos.json
-  --cache DIR            frame-embedding cache root (default ${DEFAULT_CACHE_DIR})
-  --device cpu|cuda      execution provider (default cpu)
-  --threads N            ONNX Runtime intra-op threads (default: one per core)
-  --batch N              at most N frames per inference call; batches span videos (default 16)
-  --decoder KIND         auto | native | wasm (default auto)
-  --dry-run              parse the annotations and look for the videos only; embed nothing
-  --json                 print JSON on stdout: with --dry-run {"videos","captions","missing"},
-                         else the full results (as results.json)
-
+--aggregate takes a comma list; A..B ranges expand: mean,frame:29,kmeans:2..10.
+--json prints with --dry-run {"videos","captions","missing"}, else the full results (as results.json).
 Tables 2-4 compare "mean" (or the first aggregation) with the published numbers.
 `;
 
@@ -121,48 +100,100 @@ function stepProgress(context: CommandContext) {
   };
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "eval",
   summary: "the paper's evaluation (MSR-VTT, MSVD, LSMDC): tables, report, figures",
-  usage,
-  async run(args, context) {
-    const { values } = parseCommandArgs(
-      args,
-      {
-        dataset: { type: "string" },
-        annotations: { type: "string" },
-        captions: { type: "string" },
-        videos: { type: "string" },
-        model: { type: "string" },
-        dtype: { type: "string" },
-        sample: { type: "string", default: "all" },
-        aggregate: { type: "string", multiple: true },
-        out: { type: "string" },
-        cache: { type: "string", default: DEFAULT_CACHE_DIR },
-        device: { type: "string" },
-        threads: { type: "string" },
-        batch: { type: "string" },
-        decoder: { type: "string", default: "auto" },
-        features: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-      },
-      false,
-    );
-    const dataset = parseDatasetName(requireOption(values.dataset, "--dataset"));
+  options: {
+    dataset: { type: "string", valueName: "NAME", required: true, description: DATASET_NAMES.join(" | ") },
+    annotations: {
+      type: "string",
+      valueName: "FILE",
+      required: true,
+      description: "the split's annotation file (see below)",
+    },
+    captions: {
+      type: "string",
+      valueName: "FILE",
+      description: "msvd only: MSVD_test.tsv or AllVideoDescriptions.txt",
+    },
+    videos: { type: "string", valueName: "DIR", required: true, description: "folder holding the videos" },
+    model: {
+      type: "string",
+      valueName: "DIR",
+      description:
+        "CLIP model directory (config.json, onnx/vision_model.onnx, onnx/text_model.onnx, ...); not with --dry-run",
+    },
+    dtype: {
+      type: "string",
+      valueName: "D",
+      description: "model files to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)",
+    },
+    sample: {
+      type: "string",
+      valueName: "SPEC",
+      default: "all",
+      description: "frame sampling: all | fps:N | uniform:N",
+    },
+    aggregate: {
+      type: "string",
+      valueName: "LIST",
+      multiple: true,
+      default: ["mean"],
+      description: "comma list of mean | frame:N (0-based) | kmeans:K, A..B ranges (see below)",
+    },
+    out: {
+      type: "string",
+      valueName: "REPORT_DIR",
+      description: "write results.json, report.md and SVG figures there",
+    },
+    features: {
+      type: "boolean",
+      description:
+        "also write REPORT_DIR/features/ (text.npy, video.npy, captions.json, videos.json) for eval-features",
+    },
+    cache: {
+      type: "string",
+      valueName: "DIR",
+      default: DEFAULT_CACHE_DIR,
+      description: "frame-embedding cache root",
+    },
+    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+    threads: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 256,
+      description: "ONNX Runtime intra-op threads (default: one per core)",
+    },
+    batch: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 1024,
+      default: 16,
+      description: "at most N frames per inference call; batches span videos",
+    },
+    decoder: { type: "string", choices: DECODER_CHOICES, default: "auto", description: "video decoder" },
+    "dry-run": {
+      type: "boolean",
+      description: "parse the annotations and look for the videos only; embed nothing",
+    },
+    json: { type: "boolean", description: "print JSON on stdout (see below)" },
+  },
+  details: DETAILS,
+  async run({ values }, context) {
+    const dataset = parseDatasetName(values.dataset);
     const source = {
       dataset,
-      annotations: requireOption(values.annotations, "--annotations"),
+      annotations: values.annotations,
       captions: values.captions,
-      videosDir: requireOption(values.videos, "--videos"),
+      videosDir: values.videos,
     };
-    const sampling = formatSampling(parseSampling(values.sample));
-    const aggregations = parseAggregationList(values.aggregate ?? ["mean"]);
-    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
-    const threads =
-      values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
+    const sampling = parseSampling(values.sample);
+    const aggregations = parseAggregationList(values.aggregate);
+    const { decoder, threads } = values;
     const runtime = { device: parseExecutionProvider(values.device), threads };
-    const batchSize = parseIntegerOption(values.batch, "--batch", 1, 1024, 16);
+    const batchSize = values.batch;
     if (values.features && values.out === undefined)
       throw new InputError(
         "bad_arguments",
@@ -178,7 +209,7 @@ export const command: Command = {
     const steps = stepProgress(context);
     const { result, features } = await runEval({
       ...source,
-      modelDir: requireOption(values.model, "--model"),
+      modelDir: requireOption(values.model, "--model DIR"),
       modelDtype: parseModelDtype(values.dtype),
       onModel: (files) => context.stderr.write(`model files: ${files.join(", ")}\n`),
       sampling,
@@ -217,4 +248,4 @@ export const command: Command = {
       );
     return 0;
   },
-};
+});

@@ -5,31 +5,18 @@ import { basename, join, resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { CLIP_PREPROCESS, type PreprocessConfig, preprocessFrame } from "../../shared/image/preprocess.ts";
 import { encodeNpy } from "../../shared/npy.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
-import {
-  DECODER_CHOICES,
-  type DecoderChoice,
-  decodeVideoFrames,
-  probeVideo,
-  resolveDecoder,
-} from "../decode/decode-video.ts";
+import type { CommandContext, ParsedArgs } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
+import { DECODER_CHOICES, decodeVideoFrames, probeVideo, resolveDecoder } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling, SAMPLING_SYNTAX } from "../decode/sampling.ts";
 import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
 import { resolveModelDir } from "../embed/model-dir.ts";
 
-const USAGE = `
-Usage: npm run cli -- frames <video> --out DIR [--sample S] [--decoder D] [--model DIR]
-
+const DETAILS = `
 Writes the CLIP input tensor of each sampled frame (resize shorter side, Pillow bicubic; center crop;
 /255; mean/std) as DIR/frame_NNNNNN.npy (float32 [3,H,W], NNNNNN = 0-based decode-order index),
 DIR/frames.json (index, timestampSec and file of each frame, video metadata, preprocessing values)
 and DIR/thumbnail.jpg (first sampled frame). Prints a JSON summary on stdout.
-  --sample S        ${SAMPLING_SYNTAX} (default all: every decoded frame)
-  --decoder D       auto | native | wasm (default auto: native ffmpeg when on PATH)
-  --model DIR       take size, crop, mean and std from DIR's preprocessor_config.json
-                    (default: OpenAI CLIP's 224, 224 and mean/std)
-  --thumbnail-size N  longer side of the thumbnail in pixels (default 256)
 `;
 
 function preprocessConfigFrom(modelDir: string | undefined): PreprocessConfig {
@@ -42,22 +29,47 @@ function frameFileName(index: number): string {
   return `frame_${String(index).padStart(6, "0")}.npy`;
 }
 
-async function run(args: string[], context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    out: { type: "string" },
-    sample: { type: "string" },
-    decoder: { type: "string" },
-    model: { type: "string" },
-    "thumbnail-size": { type: "string" },
-  });
-  if (positionals.length !== 1) throw new InputError("bad_arguments", `expected one video path${USAGE}`);
+const OPTIONS = {
+  out: { type: "string", valueName: "DIR", required: true, description: "directory to write" },
+  sample: {
+    type: "string",
+    valueName: "S",
+    default: "all",
+    description: `${SAMPLING_SYNTAX} (all: every decoded frame)`,
+  },
+  decoder: {
+    type: "string",
+    choices: DECODER_CHOICES,
+    default: "auto",
+    description: "auto: native ffmpeg when on PATH, else wasm",
+  },
+  model: {
+    type: "string",
+    valueName: "DIR",
+    description: "size, crop, mean and std from DIR's preprocessor_config.json (default: OpenAI CLIP's)",
+  },
+  "thumbnail-size": {
+    type: "integer",
+    valueName: "N",
+    min: 16,
+    max: 4096,
+    default: 256,
+    description: "longer side of the thumbnail in pixels",
+  },
+} as const;
+
+async function run(
+  { values, positionals }: ParsedArgs<typeof OPTIONS>,
+  context: CommandContext,
+): Promise<number> {
+  if (positionals.length !== 1)
+    throw new InputError("bad_arguments", "expected one video path: frames VIDEO --out DIR (see --help)");
   const video = resolve(positionals[0]);
-  const outDir = resolve(requireOption(values.out, "--out"));
-  const sampling = parseSampling(values.sample ?? "all");
-  const choice = parseChoiceOption<DecoderChoice>(values.decoder ?? "auto", "--decoder", DECODER_CHOICES);
-  const thumbnailSide = parseIntegerOption(values["thumbnail-size"], "--thumbnail-size", 16, 4096, 256);
+  const outDir = resolve(values.out);
+  const sampling = parseSampling(values.sample);
+  const thumbnailSide = values["thumbnail-size"];
   const preprocess = preprocessConfigFrom(values.model);
-  const decoder = resolveDecoder(choice);
+  const decoder = resolveDecoder(values.decoder);
 
   const probe = await probeVideo(video, { decoder });
   await mkdir(outDir, { recursive: true });
@@ -95,9 +107,11 @@ async function run(args: string[], context: CommandContext): Promise<number> {
   return 0;
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "frames",
   summary: "decode a video and write the CLIP input tensor of each sampled frame (.npy)",
-  usage: USAGE,
+  positionals: [{ name: "VIDEO", description: "the video file" }],
+  options: OPTIONS,
+  details: DETAILS,
   run,
-};
+});

@@ -1,10 +1,10 @@
 // `index`: a folder (or list) of videos -> a local index directory (see indexer/index/index-library.ts).
 import { parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
-import { parseChoiceOption, parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
-import { DECODER_CHOICES, type DecoderChoice } from "../decode/decode-video.ts";
-import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import type { CommandContext } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
+import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import { parseSampling } from "../decode/sampling.ts";
 import { resolveShard } from "../discover/shard.ts";
 import { listSome } from "../discover/video-id.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
@@ -12,11 +12,9 @@ import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { type IndexSummary, indexLibrary } from "../index/index-library.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
-const usage = `
-Usage: index <videos> --model DIR --out INDEX_DIR [options]
-
+const DETAILS = `
 Embeds the frames of every video with a CLIP image encoder and writes a local index directory
-(manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/, sync.json). <videos> is
+(manifest.json, videos.json, vectors.npy, rows.json, captions.*, thumbnails/, sync.json). VIDEOS is
 a directory (searched recursively, symlinks followed), a text file with one video path or http(s)
 URL per line, a manifest table (CSV/TSV/JSON with a path column), or s3://bucket/prefix on any
 S3-compatible store (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION;
@@ -27,28 +25,9 @@ Run again on the same --out, index syncs: it embeds new and changed videos (size
 URLs and objects), drops removed ones and keeps the stored vectors, thumbnails and captions of the others; the
 result equals a fresh build. An interrupted run resumes where it stopped.
 
-Options:
-  --model DIR            CLIP model directory (config.json, onnx/vision_model.onnx, ...)
-  --out INDEX_DIR        index directory to write (replaced atomically)
-  --sample SPEC          frame sampling: all | fps:N | uniform:N | frames:i,j (default fps:1)
-  --aggregate SPEC       mean | frame:N | kmeans:K; repeat for several (default mean)
-  --segments SEC         also store the mean of each SEC-second window (hop SEC/2) for moments
-  --captions FILE        CSV/TSV/JSON of video id + caption; stores caption vectors
-  --manifest FILE        CSV/JSON of id, path, title, url (paths relative to the file)
-  --device cpu|cuda      execution provider (default cpu)
-  --threads N            ONNX Runtime intra-op threads (default: one per core)
-  --batch N              at most N frames per inference call; batches span videos (default 16)
-  --decoder KIND         auto | native | wasm (default auto: native ffmpeg when installed)
-  --dtype D              model files to run: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4, as
-                         Transformers.js names them (text_model_fp16.onnx ...; default fp32)
-  --vector-dtype T       storage type of the index's vectors: float32 | float16 (default float32)
-  --shard i/n            index only shard i of n (1-based); combine shards with \`merge\`
-  --shard auto --shards N  the shard of an array job's task: JOB_COMPLETION_INDEX (Kubernetes Indexed
-                         Job), SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN) or
-                         AWS_BATCH_JOB_ARRAY_INDEX; task k (0-based) is shard k+1 of N
-  --prune                let a sync remove more than half of the index (refused otherwise)
-  --allow-unmatched      leave out caption and manifest rows naming no video (refused otherwise)
-  --json                 print a JSON summary on stdout
+--shard auto --shards N takes the shard of an array job's task: JOB_COMPLETION_INDEX (Kubernetes Indexed
+Job), SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN) or AWS_BATCH_JOB_ARRAY_INDEX; task k
+(0-based) is shard k+1 of N.
 
 Exit status: 0 all videos indexed, 3 some skipped (listed), 2 bad input or a refused sync.
 `;
@@ -80,34 +59,108 @@ function printSummary(summary: IndexSummary, context: CommandContext): void {
   context.stderr.write(`${lines.join("\n")}\n`);
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "index",
   summary: "embed a folder of videos into a local searchable index (resumable, shardable)",
-  usage,
-  async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, {
-      model: { type: "string" },
-      out: { type: "string" },
-      sample: { type: "string", default: "fps:1" },
-      aggregate: { type: "string", multiple: true },
-      segments: { type: "string" },
-      captions: { type: "string" },
-      manifest: { type: "string" },
-      device: { type: "string" },
-      threads: { type: "string" },
-      batch: { type: "string" },
-      decoder: { type: "string", default: "auto" },
-      dtype: { type: "string" },
-      "vector-dtype": { type: "string", default: "float32" },
-      shard: { type: "string" },
-      shards: { type: "string" },
-      prune: { type: "boolean", default: false },
-      "allow-unmatched": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    });
+  positionals: [
+    { name: "VIDEOS", description: "folder, list file, manifest table or s3:// prefix (see below)" },
+  ],
+  options: {
+    model: {
+      type: "string",
+      valueName: "DIR",
+      required: true,
+      description: "CLIP model directory (config.json, onnx/vision_model.onnx, ...)",
+    },
+    out: {
+      type: "string",
+      valueName: "INDEX_DIR",
+      required: true,
+      description: "index directory to write (replaced atomically)",
+    },
+    sample: {
+      type: "string",
+      valueName: "SPEC",
+      default: "fps:1",
+      description: "frame sampling: all | fps:N | uniform:N | frames:i,j",
+    },
+    aggregate: {
+      type: "string",
+      valueName: "SPEC",
+      multiple: true,
+      default: ["mean"],
+      description: "mean | frame:N | kmeans:K",
+    },
+    segments: {
+      type: "string",
+      valueName: "SEC",
+      description: "also store the mean of each SEC-second window (hop SEC/2) for moments",
+    },
+    captions: {
+      type: "string",
+      valueName: "FILE",
+      description: "CSV/TSV/JSON of video id + caption; stores caption vectors",
+    },
+    manifest: {
+      type: "string",
+      valueName: "FILE",
+      description: "CSV/JSON of id, path, title, url (paths relative to the file)",
+    },
+    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+    threads: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 256,
+      description: "ONNX Runtime intra-op threads (default: one per core)",
+    },
+    batch: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 1024,
+      default: 16,
+      description: "at most N frames per inference call; batches span videos",
+    },
+    decoder: {
+      type: "string",
+      choices: DECODER_CHOICES,
+      default: "auto",
+      description: "auto: native ffmpeg when installed, else wasm",
+    },
+    dtype: {
+      type: "string",
+      valueName: "D",
+      description:
+        "model files to run: fp32 | fp16 | q8 | int8 | uint8 | q4 | q4f16 | bnb4, as Transformers.js names them (default fp32)",
+    },
+    "vector-dtype": {
+      type: "string",
+      choices: ["float32", "float16"],
+      default: "float32",
+      description: "storage type of the index's vectors",
+    },
+    shard: {
+      type: "string",
+      valueName: "i/n",
+      description: "index only shard i of n (1-based; combine shards with `merge`), or auto (see below)",
+    },
+    shards: { type: "string", valueName: "N", description: "the shard count of --shard auto" },
+    prune: {
+      type: "boolean",
+      description: "let a sync remove more than half of the index (refused otherwise)",
+    },
+    "allow-unmatched": {
+      type: "boolean",
+      description: "leave out caption and manifest rows naming no video (refused otherwise)",
+    },
+    json: { type: "boolean", description: "print a JSON summary on stdout" },
+  },
+  details: DETAILS,
+  async run({ values, positionals }, context) {
     if (positionals.length !== 1)
       throw new InputError("bad_arguments", "give exactly one <videos> directory or list file (see --help)");
-    const aggregationTexts = values.aggregate ?? ["mean"];
+    const aggregationTexts = values.aggregate;
     const aggregations = aggregationTexts.map(parseAggregation);
     const spellings = new Set(aggregationTexts.map((a) => a.trim()));
     if (spellings.size !== aggregationTexts.length)
@@ -121,11 +174,9 @@ export const command: Command = {
           `--segments must be a number of seconds > 0, got "${values.segments}"`,
         );
     }
-    const decoder = parseChoiceOption<DecoderChoice>(values.decoder, "--decoder", DECODER_CHOICES);
-    const dtype = parseChoiceOption(values["vector-dtype"], "--vector-dtype", ["float32", "float16"]);
+    const { decoder, threads } = values;
+    const dtype = values["vector-dtype"];
     const modelDtype = parseModelDtype(values.dtype);
-    const threads =
-      values.threads === undefined ? undefined : parseIntegerOption(values.threads, "--threads", 1, 256, 1);
 
     // The one place `index` reads the environment: an array job's task index (library/shard.ts).
     const { shard, source: shardSource } = resolveShard(values.shard, values.shards, process.env);
@@ -135,15 +186,15 @@ export const command: Command = {
     let progress: ProgressReporter | null = null;
     const summary = await indexLibrary({
       videos: positionals[0],
-      modelDir: requireOption(values.model, "--model"),
-      outDir: requireOption(values.out, "--out"),
-      sampling: formatSampling(parseSampling(values.sample)),
+      modelDir: values.model,
+      outDir: values.out,
+      sampling: parseSampling(values.sample),
       aggregations,
       segmentSec,
       captionsFile: values.captions ?? null,
       manifestFile: values.manifest ?? null,
       runtime: { device: parseExecutionProvider(values.device), threads },
-      batchSize: parseIntegerOption(values.batch, "--batch", 1, 1024, 16),
+      batchSize: values.batch,
       decoder,
       dtype,
       modelDtype,
@@ -166,4 +217,4 @@ export const command: Command = {
     if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return summary.skipped.length > 0 ? 3 : 0;
   },
-};
+});

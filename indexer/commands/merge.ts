@@ -3,8 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { downloadPrefix, isS3Url, parseS3Url, s3ClientFromEnv } from "../discover/s3-store.ts";
 import { shardSetProblem } from "../discover/shard.ts";
 import type { IndexData } from "../index/index-data.ts";
@@ -14,9 +13,7 @@ import { readIndex } from "../index/reader.ts";
 import { mergeSyncRecords } from "../index/sync-record.ts";
 import { writeIndexAtomically } from "../index/writer.ts";
 
-const usage = `
-Usage: merge OUT_DIR SHARD_DIR... [--json]
-
+const DETAILS = `
 Combines shard indexes into OUT_DIR (written atomically), identical to indexing the whole library
 in one run. The shards must share model, sampling, aggregations, segment length and dtype. A
 SHARD_DIR may be s3://bucket/prefix (an index directory uploaded there; endpoint and credentials
@@ -40,12 +37,18 @@ async function localShardDirs(shardDirs: readonly string[], downloads: string): 
   return local;
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "merge",
   summary: "combine shard indexes into one index",
-  usage,
-  async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean", default: false } });
+  positionals: [
+    { name: "OUT_DIR", description: "index directory to write" },
+    { name: "SHARD_DIR...", description: "shard index directories (or s3:// prefixes), at least one" },
+  ],
+  options: {
+    json: { type: "boolean", description: "print {outDir, shards, counts} as JSON on stdout" },
+  },
+  details: DETAILS,
+  async run({ values, positionals }, context) {
     if (positionals.length < 2)
       throw new InputError("bad_arguments", "give the output directory and at least one shard directory");
     const [outDir, ...shardDirs] = positionals;
@@ -74,4 +77,4 @@ export const command: Command = {
       context.stdout.write(`${JSON.stringify({ outDir, shards: shardDirs, counts }, null, 2)}\n`);
     return 0;
   },
-};
+});

@@ -2,20 +2,12 @@
 // the browser's image encoder (vision_model.onnx).
 
 import { InputError } from "../../shared/errors.ts";
-import type { EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
-import { parseChoiceOption, parseCommandArgs, requireOption } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { parseModelDtype, resolveModelDir } from "../embed/model-dir.ts";
 import { prepareEdgeModel } from "../prepare-edge/prepare-edge-model.ts";
-import type { VisionChoice } from "../prepare-edge/prepare-vision-tower.ts";
-import type { MatMulForm } from "../prepare-edge/quantize-matmul.ts";
 import { readFrameTensors } from "../prepare-edge/verification-frames.ts";
 
-const usage = `
-Usage: npm run cli -- prepare-edge --model DIR --out DIR [--table int8|float16] [--matmul integer|dqmm]
-                                   [--min-cosine X] [--vision auto|int8|fp32|none]
-                                   [--vision-frames DIR] [--json]
-
+const DETAILS = `
 Turns a CLIP model directory (Transformers.js layout: onnx/text_model.onnx or text_model.onnx; or optimum's
 model.onnx, cut to its text tower; inline or external weights; plus vocab.json, merges.txt, config.json)
 into the text encoder the Worker runs in onnxruntime-web:
@@ -34,18 +26,6 @@ The result is written beside --out and checked before it replaces anything: 48 f
 the source (fp32, onnxruntime-node) and by the new encoder (onnxruntime-web, as in the Worker); below the
 minimum cosine the run fails (exit 2) and --out is left as it was. The vision tower is measured the same way
 on 8 generated frames (or the .npy tensors of --vision-frames DIR, e.g. written by \`frames VIDEO --model M\`).
-
-Options:
-  --model DIR     source CLIP model directory
-  --out DIR       output directory (new, empty, or an earlier prepare-edge output, which is replaced)
-  --table T       int8 | float16 (default int8)
-  --matmul F      integer (ONNX MatMulInteger, default) | dqmm (com.microsoft DynamicQuantizeMatMul)
-  --dtype fp32    source weights (only fp32: the int8 rewrite starts from full precision)
-  --min-cosine X  refuse the result when any sentence's cosine to the source is below X (default 0.99);
-                  the same floor picks the vision tower's dtype
-  --vision V      auto (default; no vision file when the model has no vision tower) | int8 | fp32 | none
-  --vision-frames DIR  measure the vision tower on DIR's .npy CLIP input tensors [3, S, S]
-  --json          print the result as JSON on stdout
 `;
 
 function mib(bytes: number): string {
@@ -57,42 +37,62 @@ function frameTensorsFor(modelDir: string, dir: string): Float32Array[] {
   return readFrameTensors(dir, resolveModelDir(modelDir, { towers: [] }).config.preprocess.cropSize);
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "prepare-edge",
   summary: "write the Worker-ready int8 text encoder (token table outside the graph) from a CLIP model dir",
-  usage,
-  async run(args, context) {
-    const { values } = parseCommandArgs(
-      args,
-      {
-        model: { type: "string" },
-        out: { type: "string" },
-        table: { type: "string" },
-        matmul: { type: "string" },
-        dtype: { type: "string" },
-        "min-cosine": { type: "string" },
-        vision: { type: "string" },
-        "vision-frames": { type: "string" },
-        json: { type: "boolean" },
-      },
-      false,
-    );
-    const modelDir = requireOption(values.model, "--model");
-    const outDir = requireOption(values.out, "--out");
-    const table = parseChoiceOption<EdgeTableDtype>(values.table ?? "int8", "--table", ["int8", "float16"]);
-    const matmul = parseChoiceOption<MatMulForm>(values.matmul ?? "integer", "--matmul", ["integer", "dqmm"]);
+  options: {
+    model: { type: "string", valueName: "DIR", required: true, description: "source CLIP model directory" },
+    out: {
+      type: "string",
+      valueName: "DIR",
+      required: true,
+      description: "output directory (new, empty, or an earlier prepare-edge output, which is replaced)",
+    },
+    table: {
+      type: "string",
+      choices: ["int8", "float16"],
+      default: "int8",
+      description: "token-embedding table",
+    },
+    matmul: {
+      type: "string",
+      choices: ["integer", "dqmm"],
+      default: "integer",
+      description: "integer: ONNX MatMulInteger; dqmm: com.microsoft DynamicQuantizeMatMul",
+    },
+    dtype: {
+      type: "string",
+      valueName: "fp32",
+      description: "source weights (only fp32: the int8 rewrite starts from full precision)",
+    },
+    "min-cosine": {
+      type: "string",
+      valueName: "X",
+      description:
+        "refuse the result when a sentence's cosine to the source is below X (default 0.99); the same floor picks the vision tower's dtype",
+    },
+    vision: {
+      type: "string",
+      choices: ["auto", "int8", "fp32", "none"],
+      default: "auto",
+      description: "vision tower (auto: none when the model has no vision tower)",
+    },
+    "vision-frames": {
+      type: "string",
+      valueName: "DIR",
+      description: "measure the vision tower on DIR's .npy CLIP input tensors [3, S, S]",
+    },
+    json: { type: "boolean", description: "print the result as JSON on stdout" },
+  },
+  details: DETAILS,
+  async run({ values }, context) {
+    const { model: modelDir, out: outDir, table, matmul, vision } = values;
     const minCosine = values["min-cosine"] === undefined ? undefined : Number(values["min-cosine"]);
     if (minCosine !== undefined && !(minCosine >= -1 && minCosine <= 1))
       throw new InputError(
         "bad_arguments",
         `--min-cosine must be a number in -1..1, got "${values["min-cosine"]}"`,
       );
-    const vision = parseChoiceOption<VisionChoice | "none">(values.vision ?? "auto", "--vision", [
-      "auto",
-      "int8",
-      "fp32",
-      "none",
-    ]);
     context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
     const result = await prepareEdgeModel({
       modelDir,
@@ -128,4 +128,4 @@ export const command: Command = {
     }
     return 0;
   },
-};
+});

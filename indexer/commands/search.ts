@@ -3,8 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { loadTextTower } from "../embed/clip-towers.ts";
 import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
 import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
@@ -12,25 +11,15 @@ import { readIndex } from "../index/reader.ts";
 import { rankIndexVideos } from "../search/rank.ts";
 import { scoreIndexRows } from "../search/score-rows.ts";
 
-const usage = `
-Usage: search "text" --index INDEX_DIR [--model DIR] [--dtype D] [-k 10] [--aggregation SPEC] [--json]
-
+const DETAILS = `
 Embeds the text with the model's text encoder (it must be the model that built the index) and
 ranks the index's videos by cosine similarity: exact, every vector scored, a video counted by its
-best vector. With segments in the index, each hit also shows its best moment.
-
-Options:
-  --index INDEX_DIR      index directory written by \`index\` or \`merge\`
-  --model DIR            CLIP model directory of the index (default: models/<model id of the index>)
-  -k N                   number of videos (default 10)
-  --aggregation SPEC     score only this stored aggregation (e.g. mean, kmeans:4)
-  --dtype D              text model file to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)
-  --device cpu|cuda      execution provider (default cpu)
-  --json                 print {query, model, dimension, textModel, results[]} as JSON on stdout
-                         (results[]: rank, videoId, title, url, score, moment {startSec, endSec, score})
+best vector. With segments in the index, each hit also shows its best moment. --json prints
+{query, model, dimension, textModel, results[]} (results[]: rank, videoId, title, url, score,
+moment {startSec, endSec, score}), the fields of the worker's /api/search.
 `;
 
-/** models/<id> under the working directory, where `kit` and the README put models; else ask for --model. */
+/** models/<id> under the working directory, where `generate` and the README put models; else ask for --model. */
 function defaultModelDir(id: string): string {
   const dir = resolve("models", id);
   if (!existsSync(dir))
@@ -46,28 +35,53 @@ function formatTime(seconds: number): string {
   return `${m}:${(seconds - m * 60).toFixed(1).padStart(4, "0")}`;
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "search",
   summary: "search a local index with a text query (exact cosine top-k)",
-  usage,
-  async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, {
-      index: { type: "string" },
-      model: { type: "string" },
-      k: { type: "string", short: "k" },
-      aggregation: { type: "string" },
-      device: { type: "string" },
-      dtype: { type: "string" },
-      json: { type: "boolean", default: false },
-    });
+  positionals: [{ name: "TEXT", description: "the query, quoted" }],
+  options: {
+    index: {
+      type: "string",
+      valueName: "INDEX_DIR",
+      required: true,
+      description: "index directory written by `index` or `merge`",
+    },
+    model: {
+      type: "string",
+      valueName: "DIR",
+      description: "CLIP model directory of the index (default: models/<model id of the index>)",
+    },
+    k: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 100_000,
+      default: 10,
+      description: "number of videos",
+    },
+    aggregation: {
+      type: "string",
+      valueName: "SPEC",
+      description: "score only this stored aggregation (e.g. mean, kmeans:4)",
+    },
+    dtype: {
+      type: "string",
+      valueName: "D",
+      description: "text model file to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)",
+    },
+    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+    json: { type: "boolean", description: "print the results as JSON on stdout (see below)" },
+  },
+  details: DETAILS,
+  async run({ values, positionals }, context) {
     if (positionals.length !== 1 || positionals[0].trim() === "")
       throw new InputError(
         "bad_arguments",
         'give one query text, quoted: search "a dog on a beach" --index DIR',
       );
-    const k = parseIntegerOption(values.k, "-k", 1, 100_000, 10);
+    const { k } = values;
     // Search ranks videos only: captions.json and captions.npy are not needed.
-    const index = await readIndex(requireOption(values.index, "--index"), { captions: false });
+    const index = await readIndex(values.index, { captions: false });
     const model = resolveModelDir(values.model ?? defaultModelDir(index.manifest.model.id), {
       towers: ["text"],
       dtype: parseModelDtype(values.dtype),
@@ -112,4 +126,4 @@ export const command: Command = {
     if (results.length === 0) context.stderr.write("the index holds no videos\n");
     return 0;
   },
-};
+});

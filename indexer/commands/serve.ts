@@ -5,8 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES } from "../../shared/index-format.ts";
-import { parseCommandArgs, parseIntegerOption } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { ensureDemoAssets } from "../demo/demo-assets.ts";
 import { assertIndexModel } from "../index/reader.ts";
 import { readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
@@ -17,10 +16,10 @@ import { assertPortFree } from "../publish/serve/wrangler-dev.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-const usage = `
-Usage: npm start                                   (= npm run cli -- serve --demo)
-       npm run dev -- --model DIR --index INDEX_DIR [--videos DIR]
-                                                   (= npm run cli -- serve --model DIR --index INDEX_DIR)
+const DETAILS = `
+  npm start                                          (= npm run cli -- serve --demo)
+  npm run dev -- --model DIR --index INDEX_DIR [--videos DIR]
+                                                     (= npm run cli -- serve --model DIR --index INDEX_DIR)
 
 Runs the search worker locally with \`wrangler dev\` (rate limiting off) and prints its URL on stdout.
 --demo generates a toy CLIP model, toy videos, their index and the edge text encoder under data/demo/
@@ -28,16 +27,6 @@ Runs the search worker locally with \`wrangler dev\` (rate limiting off) and pri
 directory (prepared with prepare-edge into data/dev/ unless it already holds edge.json) and an index
 directory written by \`index\`. Either way they are deployed into wrangler's local R2 first, the way
 \`deploy\` deploys to the real bucket (the toy videos, or those of --videos, become playable media).
-
-Options:
-  --demo               serve the toy demo
-  --model DIR          CLIP model directory, or a prepared edge encoder directory
-  --index INDEX_DIR    local index directory (its model id and dimension must match the model)
-  --videos DIR         the library folder the index was built from: its videos are served for playback
-  --port N             port on 127.0.0.1 (default 8787; 0 picks a free one)
-  --persist-to DIR     wrangler's local state folder (default .wrangler/state, what plain \`wrangler dev\` uses)
-  --cache DIR          generated files (default data/demo with --demo, data/dev otherwise)
-  --count N            number of toy videos with --demo (default: kit toy-videos' default)
 `;
 
 /** Resolves once SIGINT or SIGTERM arrives. */
@@ -48,28 +37,57 @@ function interrupted(): Promise<string> {
   });
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "serve",
   summary: "run the worker locally (wrangler dev) on the toy demo (--demo) or your model and index",
-  usage,
-  async run(args, context) {
-    const { values } = parseCommandArgs(
-      args,
-      {
-        demo: { type: "boolean", default: false },
-        model: { type: "string" },
-        index: { type: "string" },
-        videos: { type: "string" },
-        port: { type: "string" },
-        "persist-to": { type: "string" },
-        cache: { type: "string" },
-        count: { type: "string" },
-      },
-      false,
-    );
+  options: {
+    demo: { type: "boolean", description: "serve the toy demo" },
+    model: {
+      type: "string",
+      valueName: "DIR",
+      description: "CLIP model directory, or a prepared edge encoder directory",
+    },
+    index: {
+      type: "string",
+      valueName: "INDEX_DIR",
+      description: "local index directory (its model id and dimension must match the model)",
+    },
+    videos: {
+      type: "string",
+      valueName: "DIR",
+      description: "the library folder the index was built from: its videos are served for playback",
+    },
+    port: {
+      type: "integer",
+      valueName: "N",
+      min: 0,
+      max: 65535,
+      default: 8787,
+      description: "port on 127.0.0.1 (0 picks a free one)",
+    },
+    "persist-to": {
+      type: "string",
+      valueName: "DIR",
+      description: "wrangler's local state folder (default .wrangler/state, what plain `wrangler dev` uses)",
+    },
+    cache: {
+      type: "string",
+      valueName: "DIR",
+      description: "generated files (default data/demo with --demo, data/dev otherwise)",
+    },
+    count: {
+      type: "integer",
+      valueName: "N",
+      min: 1,
+      max: 1000,
+      description: "number of toy videos with --demo (default: generate toy-videos' default)",
+    },
+  },
+  details: DETAILS,
+  async run({ values }, context) {
     const log = (message: string) => context.stderr.write(`${message}\n`);
     const run = stepRunner(context.stderr, context.verbose);
-    const port = parseIntegerOption(values.port, "--port", 0, 65535, 8787);
+    const { port } = values;
     // Checked first: a busy port would otherwise only show after the generation steps.
     if (port !== 0) await assertPortFree(port);
     const persistTo = resolve(values["persist-to"] ?? join(ROOT, ".wrangler", "state"));
@@ -87,8 +105,7 @@ export const command: Command = {
         cacheDir: resolve(values.cache ?? join(ROOT, "data", "demo")),
         run,
         log,
-        videoCount:
-          values.count === undefined ? undefined : parseIntegerOption(values.count, "--count", 1, 1000, 0),
+        videoCount: values.count,
       });
       edgeDir = assets.edgeDir;
       indexDir = assets.indexDir;
@@ -126,4 +143,4 @@ export const command: Command = {
     await server.stop();
     return reason.startsWith("exit") ? 1 : 0;
   },
-};
+});

@@ -5,19 +5,13 @@ import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { parseClipConfig } from "../../shared/model/clip-config.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { parseCommandArgs } from "../cli/args.ts";
-import type { Command } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { textsFrom } from "../cli/text-input.ts";
 
-const USAGE = `
-Usage: npm run cli -- tokenize (--vocab DIR | --model DIR) [TEXT...]
-
+const DETAILS = `
 Prints one JSON array of CLIP token ids per text: <|startoftext|> (49406), the BPE ids,
 <|endoftext|> (49407), cut to 77 ids (a warning on stderr names each truncated text).
-With no TEXT, reads one text per line from stdin.
-  --vocab DIR   directory holding vocab.json and merges.txt (Hugging Face CLIPTokenizer files)
-  --model DIR   model directory: vocab.json and merges.txt at its top; config.json, when present,
-                sets the context length (text_config.max_position_embeddings)
+Give --vocab DIR or --model DIR. With no TEXT, reads one text per line from stdin.
 `;
 
 async function readText(path: string, flag: string): Promise<string> {
@@ -60,15 +54,27 @@ async function loadTokenizerDir(dir: string, flag: string, useConfig = false): P
   return ClipTokenizer.fromFiles(vocab, merges, { contextLength });
 }
 
-export const command: Command = {
+export const command = defineCommand({
   name: "tokenize",
   summary: "print CLIP token ids of texts (arguments or stdin lines) as JSON arrays",
-  usage: USAGE,
-  async run(args, context) {
-    const { values, positionals } = parseCommandArgs(args, {
-      vocab: { type: "string" },
-      model: { type: "string" },
-    });
+  positionals: [
+    { name: "TEXT...", description: "texts to tokenize (default: stdin's lines)", required: false },
+  ],
+  options: {
+    vocab: {
+      type: "string",
+      valueName: "DIR",
+      description: "directory holding vocab.json and merges.txt (Hugging Face CLIPTokenizer files)",
+    },
+    model: {
+      type: "string",
+      valueName: "DIR",
+      description:
+        "model directory: vocab.json and merges.txt at its top; its config.json, when present, sets the context length",
+    },
+  },
+  details: DETAILS,
+  async run({ values, positionals }, context) {
     if (values.vocab !== undefined && values.model !== undefined)
       throw new InputError("bad_arguments", "pass either --vocab or --model, not both");
     if (values.vocab === undefined && values.model === undefined)
@@ -92,4 +98,4 @@ export const command: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,7 +1,7 @@
 // `upload`: syncs a local index directory into a Cloudflare Vectorize index over the REST API.
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs, parseIntegerOption, requireOption } from "../cli/args.ts";
 import type { Command, CommandContext } from "../cli/command.ts";
+import { defineCommand } from "../cli/define-command.ts";
 import { readSyncRecord } from "../index/read-sync-record.ts";
 import { readIndex } from "../index/reader.ts";
 import { shardLabel } from "../index/sync-record.ts";
@@ -13,10 +13,7 @@ import { VECTORIZE_LIMITS } from "../publish/vectorize/records.ts";
 import type { RetryPolicy } from "../publish/vectorize/retry.ts";
 import { type UploadEvent, type UploadSummary, uploadIndex } from "../publish/vectorize/upload-index.ts";
 
-const USAGE = `
-Usage: npm run cli -- upload INDEX_DIR --vectorize INDEX_NAME [--dry-run] [--json] [--batch-size N] [--timeout SEC]
-                           [--ledger FILE | --no-ledger]
-
+const DETAILS = `
 Makes a Cloudflare Vectorize index (REST API v2) hold exactly the vectors of a local index: upserts
 new and changed vectors in NDJSON batches of at most 5000 vectors and 100 MB, deletes those of
 removed videos and captions (delete_by_ids, 1000 ids a request), retrying 429 / 5xx / timeouts with
@@ -26,15 +23,8 @@ nothing, a failed or killed run resumes. A recreated Vectorize index (new create
 Shards (index --shard) upload into one Vectorize index side by side, each with its own ledger (the
 default): vector ids are the videos', so a shard only ever upserts and deletes its own; a ledger
 of another shard (or of the whole library) is refused.
-  --vectorize NAME   Vectorize index, created first with:
-                     npx wrangler vectorize create NAME --dimensions=<model dimension> --metric=cosine
-  --dry-run          build and count the batches, send nothing (no credentials needed)
-  --json             print the summary as JSON on stdout (mutation ids, failed batches with ids)
-  --batch-size N     vectors per request, 1..5000 (default 5000)
-  --timeout SEC      give up on a request that has not answered in SEC seconds, 1..3600 (default 120);
-                     it is retried like a 5xx (up to 6 attempts in all)
-  --ledger FILE      the ledger file (default INDEX_DIR.vectorize-INDEX_NAME.json beside INDEX_DIR)
-  --no-ledger        upsert every vector and delete nothing (no memory of what the remote holds)
+Create the Vectorize index first:
+  npx wrangler vectorize create NAME --dimensions=<model dimension> --metric=cosine
 Credentials come only from the environment: CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (a token
 with "Vectorize Write"). Namespaces: "video" (aggregated vectors), "segment", "caption".
 Vector ids are deterministic, so sending a vector again overwrites instead of duplicating.
@@ -106,37 +96,62 @@ function printSummary(summary: UploadSummary, context: CommandContext): void {
 
 /** Builds the command; `deps` lets tests inject the environment, fetch and retry timing. */
 export function createUploadCommand(deps: UploadDependencies = {}): Command {
-  return {
+  return defineCommand({
     name: "upload",
     summary: "upsert a local index into a Cloudflare Vectorize index (REST API)",
-    usage: USAGE,
-    async run(args, context) {
-      const { values, positionals } = parseCommandArgs(args, {
-        vectorize: { type: "string" },
-        "dry-run": { type: "boolean" },
-        json: { type: "boolean" },
-        "batch-size": { type: "string" },
-        timeout: { type: "string" },
-        ledger: { type: "string" },
-        "no-ledger": { type: "boolean" },
-      });
-      const indexName = requireOption(values.vectorize, "--vectorize INDEX_NAME");
+    positionals: [{ name: "INDEX_DIR", description: "local index directory" }],
+    options: {
+      vectorize: {
+        type: "string",
+        valueName: "INDEX_NAME",
+        required: true,
+        description: "the Vectorize index (created first: see below)",
+      },
+      "dry-run": {
+        type: "boolean",
+        description: "build and count the batches, send nothing (no credentials needed)",
+      },
+      json: {
+        type: "boolean",
+        description: "print the summary as JSON on stdout (mutation ids, failed batches with ids)",
+      },
+      "batch-size": {
+        type: "integer",
+        valueName: "N",
+        min: 1,
+        max: VECTORIZE_LIMITS.vectorsPerRequest,
+        default: DEFAULT_BATCH_LIMITS.maxVectors,
+        description: "vectors per request",
+      },
+      timeout: {
+        type: "integer",
+        valueName: "SEC",
+        min: 1,
+        max: 3600,
+        description: `give up on a request unanswered after SEC seconds (default ${DEFAULT_TIMEOUT_MS / 1000}), retried like a 5xx (6 attempts in all)`,
+      },
+      ledger: {
+        type: "string",
+        valueName: "FILE",
+        description: "the ledger file (default INDEX_DIR.vectorize-INDEX_NAME.json beside INDEX_DIR)",
+      },
+      "no-ledger": {
+        type: "boolean",
+        description: "upsert every vector and delete nothing (no memory of what the remote holds)",
+      },
+    },
+    details: DETAILS,
+    async run({ values, positionals }, context) {
+      const indexName = values.vectorize;
       if (positionals.length !== 1) {
         throw new InputError(
           "bad_arguments",
           `upload takes one INDEX_DIR, got ${positionals.length}; see --help`,
         );
       }
-      const maxVectors = parseIntegerOption(
-        values["batch-size"],
-        "--batch-size",
-        1,
-        VECTORIZE_LIMITS.vectorsPerRequest,
-        DEFAULT_BATCH_LIMITS.maxVectors,
-      );
-      const timeoutSec = parseIntegerOption(values.timeout, "--timeout", 1, 3600, DEFAULT_TIMEOUT_MS / 1000);
-      const dryRun = values["dry-run"] === true;
-      const json = values.json === true;
+      const maxVectors = values["batch-size"];
+      const dryRun = values["dry-run"];
+      const json = values.json;
       // Credentials first: a missing token should not wait for a large index to load.
       const config = dryRun ? undefined : readVectorizeConfig(deps.env);
       const index = await readIndex(positionals[0]);
@@ -144,7 +159,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
       const client = config
         ? new VectorizeClient(config, {
             fetch: deps.fetch,
-            timeoutMs: values.timeout === undefined ? deps.timeoutMs : timeoutSec * 1000,
+            timeoutMs: values.timeout === undefined ? deps.timeoutMs : values.timeout * 1000,
             retry: deps.retry,
             onRetry: (event) => {
               if (!json)
@@ -154,10 +169,11 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
             },
           })
         : undefined;
-      if (values.ledger !== undefined && values["no-ledger"] === true)
+      if (values.ledger !== undefined && values["no-ledger"])
         throw new InputError("bad_arguments", "give --ledger FILE or --no-ledger, not both");
-      const ledgerPath =
-        values["no-ledger"] === true ? null : (values.ledger ?? defaultLedgerPath(positionals[0], indexName));
+      const ledgerPath = values["no-ledger"]
+        ? null
+        : (values.ledger ?? defaultLedgerPath(positionals[0], indexName));
       const summary = await uploadIndex(index, {
         indexName,
         client,
@@ -171,7 +187,7 @@ export function createUploadCommand(deps: UploadDependencies = {}): Command {
       else printSummary(summary, context);
       return summary.failed.length > 0 ? 1 : 0;
     },
-  };
+  });
 }
 
 export const command: Command = createUploadCommand();

@@ -1,4 +1,4 @@
-// `kit random`: the directory it writes (files, parameter counts by CLIP's formula, determinism) and the CLI.
+// `generate random`: the directory it writes (files, parameter counts by CLIP's formula, determinism) and the CLI.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { countParameters } from "../onnx/graph-builder.ts";
 import { initializerShapes, readOnnxModel, readOnnxProto } from "../onnx/read-model.ts";
 import { RANDOM_ARCHS, writeRandomModel } from "./random-model.ts";
 
-const root = mkdtempSync(join(tmpdir(), "kit-random-"));
+const root = mkdtempSync(join(tmpdir(), "generate-random-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** CLIP text tower parameters: embeddings, L pre-LN blocks (4 biased linears + MLP + 2 LN), final LN, projection. */
@@ -165,11 +165,14 @@ describe("writeRandomModel (tiny)", () => {
   });
 });
 
-describe("npm run cli -- kit random", () => {
+describe("npm run cli -- generate random", () => {
   it("writes a model and prints its summary as JSON on stdout", async () => {
     const io = capture();
     const out = join(root, "cli");
-    const status = await main(["kit", "random", "--arch", "tiny", "--out", out, "--seed", "7"], io.context);
+    const status = await main(
+      ["generate", "random", "--arch", "tiny", "--out", out, "--seed", "7"],
+      io.context,
+    );
     expect(status).toBe(0);
     expect(JSON.parse(io.out())).toMatchObject({
       id: "random-clip-tiny-seed7-genvocab",
@@ -181,12 +184,12 @@ describe("npm run cli -- kit random", () => {
   });
 
   it.each([
-    [["kit"], /kit needs a kind: random/],
-    [["kit", "nope"], /kit needs a kind: .* \(got "nope"\)/],
-    [["kit", "random", "--out", "x"], /missing required option --arch/],
-    [["kit", "random", "--arch", "vit-l14", "--out", "x"], /--arch must be one of vit-b32, tiny/],
-    [["kit", "random", "--arch", "tiny"], /missing required option --out/],
-    [["kit", "random", "--arch", "tiny", "--out", "x", "--seed", "1.5"], /--seed must be an integer/],
+    [["generate"], /generate needs a kind: random/],
+    [["generate", "nope"], /generate needs a kind: .* \(got "nope"\)/],
+    [["generate", "random", "--out", "x"], /missing required option --arch/],
+    [["generate", "random", "--arch", "vit-l14", "--out", "x"], /--arch must be one of vit-b32, tiny/],
+    [["generate", "random", "--arch", "tiny"], /missing required option --out/],
+    [["generate", "random", "--arch", "tiny", "--out", "x", "--seed", "1.5"], /--seed must be an integer/],
   ])("%j fails with one line and status 2", async (argv, message) => {
     const io = capture();
     expect(await main(argv, io.context)).toBe(2);
@@ -196,7 +199,7 @@ describe("npm run cli -- kit random", () => {
 
   it("prints the kinds and their options for --help", async () => {
     const io = capture();
-    expect(await main(["kit", "random", "--help"], io.context)).toBe(0);
-    expect(io.out()).toMatch(/kit random --arch vit-b32\|tiny --out DIR/);
+    expect(await main(["generate", "random", "--help"], io.context)).toBe(0);
+    expect(io.out()).toMatch(/generate random \[OPTIONS\] --arch=<vit-b32\|tiny> --out=<DIR>/);
   });
 });
