@@ -339,17 +339,15 @@ export class EdgeTextEncoder extends TextEncoderCore {
     const feeds: Record<string, OrtTensor> = {
       [inputs.embeds]: new ort.Tensor("float32", table.gather(ids), [1, ids.length, table.width]),
     };
+    const shape = [1, ids.length];
     if (inputs.ids)
       feeds[inputs.ids.name] = new ort.Tensor(
         "int64",
         BigInt64Array.from(ids, (id) => BigInt(id)),
-        [1, ids.length],
+        shape,
       );
     if (inputs.mask)
-      feeds[inputs.mask.name] = new ort.Tensor("int64", new BigInt64Array(ids.length).fill(1n), [
-        1,
-        ids.length,
-      ]);
+      feeds[inputs.mask.name] = new ort.Tensor("int64", new BigInt64Array(ids.length).fill(1n), shape);
     return feeds;
   }
 
