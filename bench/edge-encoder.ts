@@ -1,7 +1,7 @@
 // Bench: the prepared (edge) text encoder vs the fp32 source in onnxruntime-web (Node, 1 thread): directory
 // sizes, cosine to fp32 over the MSR-VTT 1k-A sentences, per-query latency and WASM heap after session creation.
 // Usage: npx tsx bench/edge-encoder.ts [--model DIR] [--work DIR] [--sentences N] [--json]
-//   --model DIR   source CLIP model directory (default: `kit random --arch vit-b32` with CLIP's vocabulary)
+//   --model DIR   source CLIP model directory (default: `generate random --arch vit-b32` with CLIP's vocabulary)
 //   --work DIR    where prepared models and vectors go (default data/bench-edge)
 //   --sentences N  sentences for cosine and per-encoder timing (default 1000)
 //   --latency-sentences N  sentences for the interleaved latency run (default 200)
@@ -227,7 +227,7 @@ async function main() {
   let modelDir = values.model;
   if (!modelDir) {
     const { ensureRandomModel } = await import("../indexer/demo/random-cache.ts");
-    process.stderr.write("random ViT-B/32 (kit random, cached under models/.cache) ...\n");
+    process.stderr.write("random ViT-B/32 (generate random, cached under models/.cache) ...\n");
     modelDir = ensureRandomModel({
       arch: "vit-b32",
       seed: 0,

@@ -1,5 +1,5 @@
 // `index` as a sync, through the real CLI, ffmpeg and ONNX Runtime on the toy videos: add / change /
-// remove then compare with a fresh build byte for byte; settings changes; the kit's own captions under
+// remove then compare with a fresh build byte for byte; settings changes; the toy videos' own captions under
 // the id rule; and the safety refusals (mass removal, foreign --out, unrelated files, manifest as
 // <videos>, unmatched captions, failed runs, leftover temp folders).
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -16,7 +16,7 @@ const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "indexer-sync-"));
-  // The kit's default set: 12 videos, 24 captions (what `kit toy-videos` writes).
+  // The toy videos' default set: 12 videos, 24 captions (what `generate toy-videos` writes).
   toy = await makeToyFixture(dir, 12);
 });
 afterAll(async () => {
@@ -38,9 +38,9 @@ async function index(videos: string, out: string, extra: string[] = []) {
   return { ...run, summary };
 }
 
-describe("the kit's demo files", () => {
+describe("the toy demo files", () => {
   it("keep all 24 captions: captions name videos by the id rule (toy-01.mp4 -> toy-01)", async () => {
-    const out = join(dir, "kit-index");
+    const out = join(dir, "toy-index");
     const run = await runCli([
       "index",
       toy.videos,

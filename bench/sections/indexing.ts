@@ -320,7 +320,7 @@ async function measureEncoder(
 export async function benchIndexing(context: BenchContext): Promise<IndexingFigures> {
   const toyDir = join(BENCH_DATA, "toy-videos");
   if (!existsSync(join(toyDir, "manifest.csv"))) {
-    context.log("  writing the toy videos (kit toy-videos) ...");
+    context.log("  writing the toy videos (generate toy-videos) ...");
     await writeToyVideos(toyDir);
   }
   const libraries: { name: string; dir: string; sampling: string }[] = [

@@ -34,7 +34,7 @@ export interface SyncFigures {
   goalRatio: number;
 }
 
-/** 24 toy videos per seed (the kit's most), in data/bench/sync-videos/s<seed>/videos; made once. */
+/** 24 toy videos per seed (generate toy-videos' most), in data/bench/sync-videos/s<seed>/videos; made once. */
 async function toyVideoSets(sets: number, log: (message: string) => void): Promise<string[]> {
   const dirs: string[] = [];
   for (let seed = 1; seed <= sets; seed++) {

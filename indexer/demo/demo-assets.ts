@@ -1,5 +1,5 @@
 // The demo of `npm start`: toy model, toy videos, their index and the edge encoder, generated into a cache
-// folder by the functions behind the CLI's kit, index and prepare-edge commands, each step only when its output
+// folder by the functions behind the CLI's generate, index and prepare-edge commands, each step only when its output
 // is missing, older than its inputs or made by other code or options.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,12 +28,12 @@ export interface DemoOptions {
   run: StepRunner;
   /** One line per step, for people. */
   log: (message: string) => void;
-  /** Number of toy videos (default: kit toy-videos' default). */
+  /** Number of toy videos (default: generate toy-videos' default). */
   videoCount?: number;
   seed?: number;
 }
 
-/** Generates (or reuses) the demo under `cacheDir` with the kit, index and prepare-edge steps of `run`. */
+/** Generates (or reuses) the demo under `cacheDir` with the generate, index and prepare-edge steps of `run`. */
 export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets> {
   const { cacheDir, run, log } = options;
   const seed = options.seed ?? 0;
@@ -59,12 +59,12 @@ export async function ensureDemoAssets(options: DemoOptions): Promise<DemoAssets
       (tmp) => runStep(stepOptions, tmp),
       codeRecipe([name, JSON.stringify(stepOptions)]),
     );
-  await step(model, [], "toy model (kit toy)", "kit toy", { seed }, run.toyModel);
+  await step(model, [], "toy model (generate toy)", "generate toy", { seed }, run.toyModel);
   await step(
     videos,
     [],
-    "toy videos (kit toy-videos)",
-    "kit toy-videos",
+    "toy videos (generate toy-videos)",
+    "generate toy-videos",
     { seed, count: options.videoCount },
     run.toyVideos,
   );

@@ -12,7 +12,7 @@ import { randomParameters } from "./random-weights.ts";
 import { readVocabulary, writeTokenizerFiles } from "./vocab-files.ts";
 import { type BpeVocabulary, generateVocabulary } from "./vocab-generate.ts";
 
-/** Architectures `kit random` can write. */
+/** Architectures `generate random` can write. */
 export const RANDOM_ARCHS = { "vit-b32": VIT_B32, tiny: TINY } as const;
 export type RandomArchName = keyof typeof RANDOM_ARCHS;
 

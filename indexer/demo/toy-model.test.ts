@@ -44,7 +44,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("kit toy: model directory", () => {
+describe("generate toy: model directory", () => {
   it("is a valid CLIP model directory with the toy id and dimension", () => {
     const model = resolveModelDir(join(dir, "model"));
     expect(model.id).toBe(TOY_MODEL_ID);
@@ -96,7 +96,7 @@ describe("kit toy: model directory", () => {
   });
 });
 
-describe("kit toy: text tower", () => {
+describe("generate toy: text tower", () => {
   it("is a bag of words that ignores padding", async () => {
     const { vectors } = await text.encode([
       "a red square",
@@ -117,7 +117,7 @@ describe("kit toy: text tower", () => {
   });
 });
 
-describe("kit toy: vision tower on drawn frames", () => {
+describe("generate toy: vision tower on drawn frames", () => {
   const pairs = TOY_COLOURS.flatMap((colour) => TOY_SHAPES.map((shape) => ({ colour, shape })));
   const captions = pairs.map(({ colour, shape }) => withArticle(`${colour.name} ${shape.name}`));
 

@@ -1,4 +1,4 @@
-// Writes the toy CLIP model directory (`kit toy`): the Hugging Face layout of a real export, with
+// Writes the toy CLIP model directory (`generate toy`): the Hugging Face layout of a real export, with
 // towers whose embeddings mean something on the synthetic videos of toy-videos.ts.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";

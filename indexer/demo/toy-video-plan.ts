@@ -1,4 +1,4 @@
-// Plans the synthetic video set (`kit toy-videos`): which shape and colour each scene shows, how it
+// Plans the synthetic video set (`generate toy-videos`): which shape and colour each scene shows, how it
 // moves, the captions and the queries with their expected video and moment. Pure and seeded.
 import { createPrng, type Prng } from "../../shared/prng.ts";
 import { TOY_COLOURS, TOY_SHAPES, type ToyShapeName } from "./toy-concepts.ts";

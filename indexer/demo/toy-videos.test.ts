@@ -1,5 +1,5 @@
 // The synthetic video set: the seeded plan (unique answers, objects inside CLIP's centre crop) and
-// the files `kit toy-videos` writes (real H.264 through native ffmpeg, captions, manifest, queries).
+// the files `generate toy-videos` writes (real H.264 through native ffmpeg, captions, manifest, queries).
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -81,7 +81,7 @@ describe("toy video plan", () => {
   });
 });
 
-describe("kit toy-videos: files", () => {
+describe("generate toy-videos: files", () => {
   let dir: string;
   let summary: ToyVideosSummary;
 

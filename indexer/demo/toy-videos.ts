@@ -1,4 +1,4 @@
-// Writes the synthetic video set (`kit toy-videos`): mp4 files, captions.csv, manifest.csv and
+// Writes the synthetic video set (`generate toy-videos`): mp4 files, captions.csv, manifest.csv and
 // queries.json, from the seeded plan of toy-video-plan.ts.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -71,7 +71,7 @@ export interface ResolveModelOptions {
 }
 
 const LAYOUT_HINT =
-  "a CLIP model directory holds config.json, vocab.json, merges.txt, preprocessor_config.json and either onnx/text_model.onnx + onnx/vision_model.onnx (Transformers.js layout, e.g. Xenova/clip-vit-base-patch32) or model.onnx (`optimum-cli export onnx -m openai/clip-vit-base-patch32 DIR`); `npm run cli -- kit random --arch tiny --out DIR` writes one";
+  "a CLIP model directory holds config.json, vocab.json, merges.txt, preprocessor_config.json and either onnx/text_model.onnx + onnx/vision_model.onnx (Transformers.js layout, e.g. Xenova/clip-vit-base-patch32) or model.onnx (`optimum-cli export onnx -m openai/clip-vit-base-patch32 DIR`); `npm run cli -- generate random --arch tiny --out DIR` writes one";
 
 /** Parses a --dtype value (undefined: the default). */
 export function parseModelDtype(value: string | undefined): ModelDtype {

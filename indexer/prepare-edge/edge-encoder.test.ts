@@ -31,7 +31,7 @@ describe.skipIf(!hasSharedData)(
 
     beforeAll(async () => {
       ort.env.wasm.numThreads = 1;
-      // `kit random --arch tiny` with CLIP's real vocabulary, so that real sentences mean real token ids.
+      // `generate random --arch tiny` with CLIP's real vocabulary, so that real sentences mean real token ids.
       modelDir = ensureRandomModel({
         arch: "tiny",
         seed: 0,

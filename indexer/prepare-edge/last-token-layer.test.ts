@@ -1,5 +1,5 @@
 // The last-block rewrite (last-token-layer.ts) on real-structure exports (../shared's Hugging Face and optimum
-// tiny CLIPs) and kit random: text_embeds equal the unrewritten graph's for sequences ending at the end token.
+// tiny CLIPs) and generate random: text_embeds equal the unrewritten graph's for sequences ending at the end token.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,7 +48,7 @@ const models = [
     dir: () => sharedPath("models", "optimum-tiny-clip"),
   },
   {
-    name: "kit random tiny",
+    name: "generate random tiny",
     dir: () =>
       ensureRandomModel({ arch: "tiny", seed: 0, cacheRoot: join(PROJECT_ROOT, "models", ".cache") }),
   },

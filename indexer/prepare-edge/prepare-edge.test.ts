@@ -17,7 +17,7 @@ import { readFloat32 } from "./tensors.ts";
 
 const TOKEN_TABLE = "text_model.embeddings.token_embedding.weight";
 
-/** `kit random --arch tiny` (generated 2048-token vocabulary), cached under models/.cache. */
+/** `generate random --arch tiny` (generated 2048-token vocabulary), cached under models/.cache. */
 const VOCAB = 2048;
 
 describe("prepare-edge transform (tiny random text tower)", () => {

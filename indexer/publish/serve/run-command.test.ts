@@ -1,4 +1,4 @@
-// The steps of serve/deploy call the kit's functions directly: same output as the function, progress to the
+// The steps of serve/deploy call the generators' functions directly: same output as the function, progress to the
 // given stderr, and (verbose) the options a cached step's recipe hashes.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +26,6 @@ describe("stepRunner", () => {
       expect(readFileSync(join(dir, "b", file)).equals(direct)).toBe(true);
     }
     expect(quiet).toMatch(/^wrote the toy model \(toy-clip, 64-d\) to .*a\n$/);
-    expect(verbose).toMatch(/^kit toy \{"seed":3\}\nwrote the toy model/);
+    expect(verbose).toMatch(/^generate toy \{"seed":3\}\nwrote the toy model/);
   });
 });

@@ -1,5 +1,5 @@
 // The generating steps of `serve` and `deploy` (toy model, toy videos, index, prepare-edge): the functions the
-// kit, index and prepare-edge commands call, called directly (a command never re-enters the CLI).
+// generate, index and prepare-edge commands call, called directly (a command never re-enters the CLI).
 import { InputError } from "../../../shared/errors.ts";
 import { writeToyModel } from "../../demo/toy-model.ts";
 import { writeToyVideos } from "../../demo/toy-videos.ts";
@@ -7,12 +7,12 @@ import { type IndexLibraryOptions, indexLibrary } from "../../index/index-librar
 import { ProgressReporter, type ProgressSink } from "../../pipeline/progress.ts";
 import { prepareEdgeModel } from "../../prepare-edge/prepare-edge-model.ts";
 
-/** What decides a toy model: `kit toy`'s options. */
+/** What decides a toy model: `generate toy`'s options. */
 export interface ToyModelStep {
   seed: number;
 }
 
-/** What decides the toy videos: `kit toy-videos`' options (count: its default when absent). */
+/** What decides the toy videos: `generate toy-videos`' options (count: its default when absent). */
 export interface ToyVideosStep {
   seed: number;
   count?: number;
@@ -49,12 +49,12 @@ export function stepRunner(stderr: ProgressSink, verbose = false): StepRunner {
   };
   return {
     async toyModel(step, outDir) {
-      options("kit toy", step);
+      options("generate toy", step);
       const summary = await writeToyModel(outDir, { seed: step.seed });
       line(`wrote the toy model (${summary.id}, ${summary.dimension}-d) to ${summary.dir}`);
     },
     async toyVideos(step, outDir) {
-      options("kit toy-videos", step);
+      options("generate toy-videos", step);
       const summary = await writeToyVideos(outDir, { seed: step.seed, count: step.count, encoder: "auto" });
       line(`wrote ${summary.videos} videos, ${summary.captions} captions to ${outDir}`);
     },
