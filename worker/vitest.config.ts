@@ -7,13 +7,13 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { writeTinyIndex, writeTinyModelDir } from "./test/fixtures/tiny-clip.ts";
+import { fixtureIndex, fixtureModel } from "../test/fixtures/factory.ts";
 import { checkDocument, checkExchanges, type Exchange } from "./test/openapi-check.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURE_DIR = mkdtempSync(join(tmpdir(), "clip-worker-fixture-"));
-writeTinyModelDir(join(FIXTURE_DIR, "model"));
-writeTinyIndex(join(FIXTURE_DIR, "index"));
+fixtureModel({ kind: "tiny-edge", dir: join(FIXTURE_DIR, "model") });
+fixtureIndex({ kind: "tiny", dir: join(FIXTURE_DIR, "index") });
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -3,14 +3,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureRandomModel } from "../../indexer/demo/random-cache.ts";
 import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
 import { writeIndexAtomically } from "../../indexer/index/writer.ts";
 import { readEdgeManifest } from "../../indexer/prepare-edge/load-edge-encoder.ts";
 import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
 import { writeQuantizedTower } from "../../indexer/prepare-edge/quantize-tower.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex, fixtureModel } from "../../test/fixtures/factory.ts";
 
 /** Repository root. */
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -28,11 +27,11 @@ function hasSharedClip(): boolean {
 
 /** The random ViT-B/32 directory (CLIP's vocabulary from ../shared when present), generated on first use. */
 export function benchModelDir(): string {
-  return ensureRandomModel({
+  return fixtureModel({
+    kind: "random",
     arch: "vit-b32",
     seed: 0,
     vocabDir: hasSharedClip() ? join(SHARED, "clip") : undefined,
-    cacheRoot: join(ROOT, "models", ".cache"),
   });
 }
 
@@ -82,9 +81,7 @@ export function benchQ8ModelDir(modelDir: string): [string, string] {
 export async function benchIndexDir(modelId: string, dimension: number, videos: number): Promise<string> {
   const dir = join(BENCH_DATA, `index-${videos}-${modelId}`);
   if (existsSync(join(dir, "manifest.json"))) return dir;
-  const data = syntheticIndex({ videos, dimension, seed: 7 });
-  data.manifest.model = { id: modelId, dimension };
-  data.manifest.dtype = "float16";
+  const data = fixtureIndex({ kind: "synthetic", videos, dimension, seed: 7, modelId, dtype: "float16" });
   await writeIndexAtomically(dir, data);
   return dir;
 }

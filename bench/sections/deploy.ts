@@ -12,7 +12,7 @@ import { deployLocally, WRANGLER_CONFIG } from "../../indexer/publish/serve/loca
 import { emptyLedger } from "../../shared/deployment/ledger.ts";
 import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { createPrng } from "../../shared/prng.ts";
-import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../test/fixtures/factory.ts";
 import { benchEdgeDir } from "../lib/fixtures.ts";
 import type { BenchContext } from "../lib/section.ts";
 import { round, since } from "../lib/stats.ts";
@@ -51,15 +51,18 @@ export async function benchDeploy(context: BenchContext): Promise<DeployFigures>
   try {
     const indexDir = join(dir, "index");
     const prng = createPrng(5);
-    const data = syntheticIndex({ videos, dimension: model.dimension, captionsPerVideo: 1, seed: 9 });
-    data.manifest.model = model;
-    data.manifest.dtype = "float16";
-    const thumbnails = data.videos.map(() => thumbnail(prng));
-    await writeIndexAtomically(indexDir, {
-      ...data,
-      videos: data.videos.map((video, i) => ({ ...video, thumbnail: `thumbnails/${i}.jpg` })),
-      thumbnails: thumbnails.map((bytes) => async () => bytes),
+    const thumbnails = Array.from({ length: videos }, () => thumbnail(prng));
+    const data = fixtureIndex({
+      kind: "synthetic",
+      videos,
+      dimension: model.dimension,
+      captionsPerVideo: 1,
+      seed: 9,
+      modelId: model.id,
+      dtype: "float16",
+      thumbnails,
     });
+    await writeIndexAtomically(indexDir, data);
     const storage = readWorkerStorage(WRANGLER_CONFIG);
     const started = performance.now();
     const collected = await collectDeployment({ indexDir, edgeDir, ...storage });

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex, fixtureModel } from "../../test/fixtures/factory.ts";
 import { main } from "../cli.ts";
-import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../demo/toy-model.ts";
+import { TOY_DEFAULT_DIM, TOY_MODEL_ID } from "../demo/toy-model.ts";
 import { writeIndexAtomically } from "../index/writer.ts";
 import { wranglerHint } from "../publish/deploy/run-wrangler.ts";
 
@@ -29,18 +29,11 @@ async function cli(args: string[]) {
 
 /** Index of `dimension`-d vectors claiming `modelId`, with one thumbnail (a nested key with a Content-Type). */
 async function writeTinyIndex(out: string, modelId: string, dimension = TOY_DEFAULT_DIM) {
-  const data = syntheticIndex({ videos: 2, dimension, captionsPerVideo: 1 });
-  await writeIndexAtomically(out, {
-    ...data,
-    manifest: { ...data.manifest, model: { id: modelId, dimension } },
-    videos: data.videos.map((video, i) => ({
-      ...video,
-      thumbnail: i === 0 ? "thumbnails/video-0.jpg" : null,
-    })),
-    thumbnails: data.videos.map(
-      (_, i) => async () => (i === 0 ? new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) : null),
-    ),
-  });
+  const thumbnails = [new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), null];
+  await writeIndexAtomically(
+    out,
+    fixtureIndex({ kind: "synthetic", videos: 2, dimension, captionsPerVideo: 1, modelId, thumbnails }),
+  );
 }
 
 /** Relative paths of every file under `root`, "/"-separated. */
@@ -55,7 +48,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "deploy-test-"));
   model = join(dir, "toy-model");
   index = join(dir, "index");
-  await writeToyModel(model);
+  await fixtureModel({ kind: "toy", dir: model });
   await writeTinyIndex(index, TOY_MODEL_ID);
 });
 

@@ -4,10 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../test/shared-data.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { main } from "../cli.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
 
 async function runCli(argv: string[]) {
   let stdout = "";
@@ -26,11 +25,7 @@ describe("prepare-edge command", () => {
   let modelDir: string;
   let emptyDir: string;
   beforeAll(() => {
-    modelDir = ensureRandomModel({
-      arch: "tiny",
-      seed: 0,
-      cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-    });
+    modelDir = fixtureModel({ kind: "random", arch: "tiny", seed: 0 });
     emptyDir = mkdtempSync(join(tmpdir(), "prepare-edge-cli-"));
   });
   afterAll(() => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
-import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../test/fixtures/factory.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { command } from "./serve.ts";
 
@@ -52,11 +52,8 @@ describe("serve arguments", () => {
         tokenizer: { vocab: "vocab.json", merges: "merges.txt", contextLength: 77 },
       };
       writeFileSync(join(edge, "edge.json"), JSON.stringify(edgeJson));
-      const manifest = syntheticIndex({ videos: 1, dimension: 8 }).manifest;
-      writeFileSync(
-        join(index, "manifest.json"),
-        JSON.stringify({ ...manifest, model: { id: "model-b", dimension: 8 } }),
-      );
+      const { manifest } = fixtureIndex({ kind: "synthetic", videos: 1, dimension: 8, modelId: "model-b" });
+      writeFileSync(join(index, "manifest.json"), JSON.stringify(manifest));
       await expect(
         command.run(
           ["--model", edge, "--index", index, "--port", "0", "--persist-to", join(dir, "state")],

@@ -1,14 +1,12 @@
 // The pipeline fills inference batches across videos; that is only sound if ONNX Runtime computes each
 // row of a batch independently of the other rows. Pinned here with the real runtime on a random CLIP
 // vision tower (the bench checks the same on ViT-B/32: bench/sections/indexing.ts, rowsIndependent).
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrng } from "../../shared/prng.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { type ImageTower, loadImageTower } from "./clip-towers.ts";
 import { resolveModelDir } from "./model-dir.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const IMAGES = 7;
 
 let tower: ImageTower;
@@ -16,7 +14,7 @@ let size = 0;
 let pixels: Float32Array;
 
 beforeAll(async () => {
-  const dir = ensureRandomModel({ arch: "tiny", seed: 0, cacheRoot: join(ROOT, "models", ".cache") });
+  const dir = fixtureModel({ kind: "random", arch: "tiny", seed: 0 });
   const model = resolveModelDir(dir, { towers: ["vision"] });
   tower = await loadImageTower(model, { device: "cpu", threads: 2 });
   size = 3 * model.config.preprocess.cropSize ** 2;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
-import { writeRandomModel } from "../demo/random-model.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { resolveModelDir, visionModelStamp } from "./model-dir.ts";
 import { loadImageEncoder, loadTextEncoder } from "./onnx-runtime.ts";
 
@@ -30,7 +30,7 @@ function copyTower(from: string, fromName: string, to: string, toName: string): 
 }
 
 beforeAll(() => {
-  writeRandomModel({ arch: "tiny", outDir: nested, seed: 3 });
+  fixtureModel({ kind: "random", arch: "tiny", dir: nested, seed: 3 });
 });
 
 describe("resolveModelDir", () => {

@@ -8,7 +8,7 @@ import { InputError } from "../../shared/errors.ts";
 import type { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import type { ClipTextEncoder } from "../../shared/model/text-encoder.ts";
 import type { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
-import { writeRandomModel } from "../demo/random-model.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { fillNormal } from "../demo/random-weights.ts";
 import {
   createNodeSession,
@@ -24,7 +24,7 @@ let tokenizer: ClipTokenizer;
 let image: ClipImageEncoder;
 
 beforeAll(async () => {
-  writeRandomModel({ arch: "tiny", outDir: dir, seed: 1 });
+  fixtureModel({ kind: "random", arch: "tiny", dir, seed: 1 });
   ({ encoder: text, tokenizer } = await loadTextEncoder(dir, { threads: 1, batchSize: 3 }));
   ({ encoder: image } = await loadImageEncoder(dir, { threads: 1 }));
 });

@@ -12,8 +12,9 @@ import {
   TAMPER_CASES,
   tamperedFiles,
 } from "../../shared/index-contract/tampered-indexes.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { runCli } from "../../test/indexer-fixtures.ts";
-import { TOY_DEFAULT_DIM, TOY_MODEL_ID, writeToyModel } from "../demo/toy-model.ts";
+import { TOY_DEFAULT_DIM, TOY_MODEL_ID } from "../demo/toy-model.ts";
 import { readIndex } from "./reader.ts";
 
 const MODEL = { id: TOY_MODEL_ID, dimension: TOY_DEFAULT_DIM };
@@ -37,7 +38,7 @@ async function cli(args: string[]) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "reader-test-"));
   toyModel = join(dir, "toy-model");
-  await writeToyModel(toyModel);
+  await fixtureModel({ kind: "toy", dir: toyModel });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -8,8 +8,8 @@ import { createEdgeTextEncoder } from "../../shared/model/edge-text-encoder.ts";
 import { ClipTextEncoder } from "../../shared/model/text-encoder.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { cosine } from "../../shared/vectors.ts";
-import { hasSharedData, PROJECT_ROOT, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
+import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
 import { loadEdgeTextEncoder } from "./load-edge-encoder.ts";
 import { prepareEdgeModel } from "./prepare-edge-model.ts";
 import { openWebSession } from "./web-session.ts";
@@ -32,12 +32,7 @@ describe.skipIf(!hasSharedData)(
     beforeAll(async () => {
       ort.env.wasm.numThreads = 1;
       // `generate random --arch tiny` with CLIP's real vocabulary, so that real sentences mean real token ids.
-      modelDir = ensureRandomModel({
-        arch: "tiny",
-        seed: 0,
-        vocabDir: sharedPath("clip"),
-        cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-      });
+      modelDir = fixtureModel({ kind: "random", arch: "tiny", seed: 0, vocabDir: sharedPath("clip") });
       outRoot = mkdtempSync(join(tmpdir(), "edge-encoder-"));
       const session = await openWebSession(ort, join(modelDir, "onnx", "text_model.onnx"));
       const tokenizer = ClipTokenizer.fromFiles(

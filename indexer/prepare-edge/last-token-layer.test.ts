@@ -1,11 +1,10 @@
 // The last-block rewrite (last-token-layer.ts) on real-structure exports (../shared's Hugging Face and optimum
 // tiny CLIPs) and generate random: text_embeds equal the unrewritten graph's for sequences ending at the end token.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { throughEndToken } from "../../shared/model/edge-text-encoder.ts";
-import { PROJECT_ROOT, sharedPath } from "../../test/shared-data.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
+import { sharedPath } from "../../test/shared-data.ts";
 import { resolveModelDir, towerFile } from "../embed/model-dir.ts";
 import { createNodeSession, nodeOrt } from "../embed/onnx-runtime.ts";
 import { readTowerModel, serializeInline } from "../onnx/tower-graph.ts";
@@ -49,8 +48,7 @@ const models = [
   },
   {
     name: "generate random tiny",
-    dir: () =>
-      ensureRandomModel({ arch: "tiny", seed: 0, cacheRoot: join(PROJECT_ROOT, "models", ".cache") }),
+    dir: () => fixtureModel({ kind: "random", arch: "tiny", seed: 0 }),
   },
 ];
 

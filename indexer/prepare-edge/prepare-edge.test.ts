@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { float16BitsToFloat32 } from "../../shared/float16.ts";
 import { parseEdgeManifest, TokenEmbeddingTable } from "../../shared/model/edge-text-encoder.ts";
-import { PROJECT_ROOT } from "../../test/shared-data.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "../onnx/read-model.ts";
 import { writeModelProto } from "../onnx/write-model.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";
@@ -27,11 +26,7 @@ describe("prepare-edge transform (tiny random text tower)", () => {
   const original = (): Float32Array => readFloat32(load().initializers.find((t) => t.name === TOKEN_TABLE)!);
 
   beforeAll(() => {
-    modelDir = ensureRandomModel({
-      arch: "tiny",
-      seed: 0,
-      cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-    });
+    modelDir = fixtureModel({ kind: "random", arch: "tiny", seed: 0 });
     outRoot = mkdtempSync(join(tmpdir(), "prepare-edge-"));
   });
   afterAll(() => {

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { readClipReference } from "../../test/hf-reference.ts";
 import { runCli } from "../../test/indexer-fixtures.ts";
-import { hasSharedData, PROJECT_ROOT, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import { ensureRandomModel } from "../demo/random-cache.ts";
+import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
 import { withVisionTower, writeVisionTower } from "./prepare-vision-tower.ts";
 import { readFrameTensors } from "./verification-frames.ts";
 
@@ -23,12 +23,7 @@ describe.skipIf(!hasSharedData)("random ViT-B/32 vision tower for the browser", 
     "int8: cosine >= 0.99 to fp32 on the reference frames, a quarter of the fp32 weights",
     SLOW,
     async () => {
-      const dir = ensureRandomModel({
-        arch: "vit-b32",
-        seed: 0,
-        vocabDir: sharedPath("clip"),
-        cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-      });
+      const dir = fixtureModel({ kind: "random", arch: "vit-b32", seed: 0, vocabDir: sharedPath("clip") });
       const frames = readClipReference().images.map((image) =>
         npyToFloat32(parseNpy(new Uint8Array(readFileSync(image.npy)))),
       );

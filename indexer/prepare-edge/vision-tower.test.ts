@@ -10,7 +10,7 @@ import { parseEdgeManifest } from "../../shared/model/edge-text-encoder.ts";
 import { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { cosine } from "../../shared/vectors.ts";
-import { syntheticIndex } from "../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../test/fixtures/factory.ts";
 import { exportDir, readClipReference } from "../../test/hf-reference.ts";
 import { runCli } from "../../test/indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
@@ -138,8 +138,11 @@ describe.skipIf(!hasSharedData)("prepare-edge's vision tower (../shared/models)"
     expect(result.files["vision_model.onnx"]).toBe(manifest.vision?.bytes);
     // deploy collects it beside the text encoder, under the hash the vision route serves it by.
     const index = join(work, "index");
-    const data = syntheticIndex({ videos: 2, dimension: 32, captionsPerVideo: 1 });
-    await writeIndexAtomically(index, { ...data, manifest: { ...data.manifest, model: manifest.model } });
+    const { id: modelId, dimension } = manifest.model;
+    await writeIndexAtomically(
+      index,
+      fixtureIndex({ kind: "synthetic", videos: 2, dimension, captionsPerVideo: 1, modelId }),
+    );
     const collect = () =>
       collectDeployment({ indexPrefix: "index/", modelPrefix: "model/", indexDir: index, edgeDir: out });
     const collected = await collect();

@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureRandomModel } from "../../indexer/demo/random-cache.ts";
 import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
-import { PROJECT_ROOT } from "../../test/shared-data.ts";
+import { fixtureModel } from "../../test/fixtures/factory.ts";
 import { float32ToFloat16Array } from "../float16.ts";
 import {
   createEdgeTextEncoder,
@@ -147,11 +146,7 @@ describe("createEdgeTextEncoder with a table loader (tiny model, onnxruntime-web
   let ids: number[][];
   beforeAll(async () => {
     ort.env.wasm.numThreads = 1;
-    const modelDir = ensureRandomModel({
-      arch: "tiny",
-      seed: 0,
-      cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-    });
+    const modelDir = fixtureModel({ kind: "random", arch: "tiny", seed: 0 });
     outDir = mkdtempSync(join(tmpdir(), "edge-table-loader-"));
     manifest = (await prepareEdgeModel({ modelDir, outDir, table: "int8" })).manifest;
     const [start, end] = [manifest.table.rows - 2, manifest.table.rows - 1];

@@ -14,7 +14,7 @@ import {
   pointerKey,
 } from "../../../shared/deployment/deployment-format.ts";
 import { deploymentRecord } from "../../../shared/deployment/plan-deployment.ts";
-import { syntheticIndex } from "../../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../../test/fixtures/factory.ts";
 import { writeIndexAtomically } from "../../index/writer.ts";
 import { type CollectedDeployment, collectDeployment } from "./collect-deployment.ts";
 import { FolderStore } from "./folder-store.ts";
@@ -33,16 +33,20 @@ async function writeVersion(
 ): Promise<{ index: string; edge: string }> {
   const index = join(dir, name, "index");
   const edge = join(dir, name, "edge");
-  const data = syntheticIndex({ videos: 3, dimension: 8, captionsPerVideo: 1, seed });
-  await writeIndexAtomically(index, {
-    ...data,
-    videos: data.videos.map((video, i) => ({
-      ...video,
-      title: `${tag} ${i}`,
-      thumbnail: `thumbnails/${i}.jpg`,
-    })),
-    thumbnails: data.videos.map((_, i) => async () => new TextEncoder().encode(`jpeg ${tag} ${i}`)),
-  });
+  const titles = [0, 1, 2].map((i) => `${tag} ${i}`);
+  const thumbnails = titles.map((title) => new TextEncoder().encode(`jpeg ${title}`));
+  await writeIndexAtomically(
+    index,
+    fixtureIndex({
+      kind: "synthetic",
+      videos: 3,
+      dimension: 8,
+      captionsPerVideo: 1,
+      seed,
+      titles,
+      thumbnails,
+    }),
+  );
   mkdirSync(edge, { recursive: true });
   // The model part: the same files in both versions except edge.json's tag (a re-prepared model).
   writeFileSync(join(edge, "text_model.onnx"), new Uint8Array(4096).fill(7));

@@ -1,10 +1,12 @@
 // Batch planning within Vectorize's request limits, and the NDJSON line format.
 import { describe, expect, it } from "vitest";
-import { syntheticIndex } from "../../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../../test/fixtures/factory.ts";
 import { encodeBatch, encodeRecordLine, planBatches } from "./ndjson-batches.ts";
 import { buildVectorRecords } from "./records.ts";
 
-const records = await buildVectorRecords(syntheticIndex({ videos: 23, dimension: 32, captionsPerVideo: 1 }));
+const records = await buildVectorRecords(
+  fixtureIndex({ kind: "synthetic", videos: 23, dimension: 32, captionsPerVideo: 1 }),
+);
 
 describe("planBatches", () => {
   it("cuts by vector count", () => {

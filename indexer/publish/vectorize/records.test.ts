@@ -1,7 +1,7 @@
 // Vector ids, namespaces and metadata built from an index, checked against the worker's reader.
 import { describe, expect, it } from "vitest";
 import { keyOfVectorId, videoKey } from "../../../shared/vectorize-ids.ts";
-import { syntheticIndex } from "../../../test/fixtures/synthetic-index.ts";
+import { fixtureIndex } from "../../../test/fixtures/factory.ts";
 import { assembleIndex, splitIndex } from "../../index/assemble.ts";
 import type { IndexData } from "../../index/index-data.ts";
 import { recordHash } from "./ledger.ts";
@@ -11,7 +11,8 @@ const utf8 = new TextEncoder();
 
 describe("buildVectorRecords", () => {
   it("names vectors deterministically by video, kind and position", async () => {
-    const index = syntheticIndex({
+    const index = fixtureIndex({
+      kind: "synthetic",
       videos: 2,
       dimension: 4,
       aggregations: ["mean", "kmeans:2"],
@@ -53,7 +54,8 @@ describe("buildVectorRecords", () => {
     const long = `library/${"very-long-folder-name/".repeat(4)}clip ü.mp4`;
     const ids = [long, "a#b.mp4", "a@b.mp4"];
     const records = await buildVectorRecords(
-      syntheticIndex({
+      fixtureIndex({
+        kind: "synthetic",
         videos: 3,
         dimension: 4,
         ids,
@@ -71,7 +73,8 @@ describe("buildVectorRecords", () => {
   it("produces ids the worker maps back to the video", async () => {
     const ids = ["short.mp4", `x/${"y".repeat(80)}.mp4`, "with#hash.mp4"];
     const records = await buildVectorRecords(
-      syntheticIndex({
+      fixtureIndex({
+        kind: "synthetic",
         videos: 3,
         dimension: 4,
         ids,
@@ -99,8 +102,8 @@ describe("buildVectorRecords", () => {
       const { format: _f, formatVersion: _v, counts: _c, ...settings } = index.manifest;
       return assembleIndex(parts, settings);
     };
-    const later = syntheticIndex({ ...shape, videos: 3, ids: ["b.mp4", "c.mp4", "d.mp4"] });
-    const first = syntheticIndex({ ...shape, videos: 1, ids: ["a.mp4"] });
+    const later = fixtureIndex({ kind: "synthetic", ...shape, videos: 3, ids: ["b.mp4", "c.mp4", "d.mp4"] });
+    const first = fixtureIndex({ kind: "synthetic", ...shape, videos: 1, ids: ["a.mp4"] });
     const before = await buildVectorRecords(withThumbnails(later));
     const { format: _f, formatVersion: _v, counts: _c, ...settings } = later.manifest;
     const after = await buildVectorRecords(
@@ -114,12 +117,12 @@ describe("buildVectorRecords", () => {
   });
 
   it("rejects two videos with the same id", async () => {
-    const index = syntheticIndex({ videos: 2, dimension: 4, ids: ["same.mp4", "same.mp4"] });
+    const index = fixtureIndex({ kind: "synthetic", videos: 2, dimension: 4, ids: ["same.mp4", "same.mp4"] });
     await expect(buildVectorRecords(index)).rejects.toThrow(/share the id "same.mp4"/);
   });
 
   it("clips long titles so metadata stays small", async () => {
-    const index = syntheticIndex({ videos: 1, dimension: 4 });
+    const index = fixtureIndex({ kind: "synthetic", videos: 1, dimension: 4 });
     index.videos[0].title = "t".repeat(20_000);
     const [record] = await buildVectorRecords(index);
     expect(utf8.encode(JSON.stringify(record.metadata)).length).toBeLessThan(1024);
