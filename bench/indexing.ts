@@ -101,7 +101,7 @@ export async function benchIndexing(options: {
       videos: options.videosDir,
       modelDir: options.modelDir,
       outDir: join(out, "index"),
-      sampling: options.sampling,
+      sampling,
       aggregations: [parseAggregation("mean")],
       segmentSec: null,
       captionsFile: null,

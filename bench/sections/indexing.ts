@@ -2,17 +2,18 @@
 // pipeline, on the toy videos and the ../shared videos; efficiency = pipeline frames/s / slowest stage's.
 // Each stage alone runs the pipeline's own code with the same settings (see METHOD); 3 rounds, the quietest kept.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DecodedFrame } from "../../indexer/decode/decoded-frame.ts";
+import { parseSampling } from "../../indexer/decode/sampling.ts";
 import { writeToyVideos } from "../../indexer/demo/toy-videos.ts";
 import { discoverVideos } from "../../indexer/discover/discover.ts";
 import { type ImageTower, loadImageTower } from "../../indexer/embed/clip-towers.ts";
 import { type ModelDirectory, resolveModelDir } from "../../indexer/embed/model-dir.ts";
 import { indexLibrary } from "../../indexer/index/index-library.ts";
+import { runFramePipeline } from "../../indexer/pipeline/frame-pipeline.ts";
 import { createFrameSource } from "../../indexer/pipeline/frame-source.ts";
-import { runIndexPipeline } from "../../indexer/pipeline/index-pipeline.ts";
 import { StageClock } from "../../indexer/pipeline/stage-clock.ts";
 import { parseAggregation } from "../../shared/aggregate.ts";
 import { startCpuMeter } from "../lib/cpu-meter.ts";
@@ -106,16 +107,16 @@ function throughput(frames: number, ms: number): Throughput {
 async function decodeAlone(dir: string, sampling: string): Promise<{ frames: DecodedFrame[]; ms: number }> {
   const library = await discoverVideos(dir);
   const frames: DecodedFrame[] = [];
-  const jobs = library.videos.map((v) => ({
-    id: v.id,
-    path: v.path,
-    title: v.id,
-    url: null,
-    source: { sizeBytes: 0, mtimeMs: 0 },
-  }));
+  const jobs = await Promise.all(
+    library.videos.map(async (v) => ({
+      id: v.id,
+      path: v.path,
+      source: { sizeBytes: (await stat(v.path)).size },
+    })),
+  );
   const start = performance.now();
-  await runIndexPipeline(jobs, {
-    source: createFrameSource(sampling, "native"),
+  await runFramePipeline(jobs, {
+    source: createFrameSource(parseSampling(sampling), "native"),
     preprocess: (frame) => {
       frames.push(frame);
       return new Float32Array(1);
@@ -125,10 +126,9 @@ async function decodeAlone(dir: string, sampling: string): Promise<{ frames: Dec
       embed: async (_pixels, count) => Array.from({ length: count }, () => Float32Array.of(1)),
     },
     batchSize: PIPELINE_BATCH,
-    aggregations: [],
-    segmentSec: null,
+    thumbnails: { video: true, frames: false },
     clock: new StageClock(),
-    save: async () => {},
+    consume: async () => {},
   });
   return { frames, ms: since(start) };
 }
@@ -186,7 +186,7 @@ async function measureRound(
       videos: library.dir,
       modelDir: model.dir,
       outDir: join(out, "index"),
-      sampling: library.sampling,
+      sampling: parseSampling(library.sampling),
       aggregations: [parseAggregation("mean")],
       segmentSec: null,
       captionsFile: null,

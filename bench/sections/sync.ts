@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseSampling } from "../../indexer/decode/sampling.ts";
 import { TOY_MAX_VIDEOS } from "../../indexer/demo/toy-video-plan.ts";
 import { writeToyVideos } from "../../indexer/demo/toy-videos.ts";
 import { type IndexSummary, indexLibrary } from "../../indexer/index/index-library.ts";
@@ -69,7 +70,7 @@ export async function benchSync(context: BenchContext): Promise<SyncFigures> {
         videos: library,
         modelDir: context.modelDir,
         outDir: out,
-        sampling: SAMPLING,
+        sampling: parseSampling(SAMPLING),
         aggregations: [parseAggregation("mean")],
         segmentSec: null,
         captionsFile: null,

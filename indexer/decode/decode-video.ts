@@ -23,7 +23,7 @@ export type DecoderChoice = (typeof DECODER_CHOICES)[number];
 export interface DecodeOptions {
   sampling: Sampling;
   decoder?: DecoderChoice;
-  /** probeVideo's result for this file, when the caller has it (saves a second probe). */
+  /** probeVideo's result for this file, when the caller has it (saves a second probe, and a second stat). */
   probe?: VideoProbe;
 }
 
@@ -40,9 +40,16 @@ export function resolveDecoder(choice: DecoderChoice = "auto"): "native" | "wasm
   return "wasm";
 }
 
-/** InputError unless `path` is a non-empty regular file (http(s) URLs are left to ffmpeg). */
-async function checkVideoFile(path: string): Promise<void> {
+/**
+ * InputError unless `path` is a non-empty regular file (http(s) URLs are left to ffmpeg). `known`: what the
+ * caller's stat found (readSourceIdentity: a regular file of that size), so the file is not stat'ed again.
+ */
+async function checkVideoFile(path: string, known?: { sizeBytes: number }): Promise<void> {
   if (/^https?:\/\//i.test(path)) return;
+  if (known) {
+    if (known.sizeBytes === 0) throw new InputError("empty_video", `${path}: the file is empty (0 bytes)`);
+    return;
+  }
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -100,13 +107,13 @@ async function probeWith(path: string, decoder: "native" | "wasm"): Promise<Vide
 
 /**
  * Reads a video's metadata (ffprobe: native, else the WASM core's). Throws InputError for a
- * missing, empty or non-video file.
+ * missing, empty or non-video file. `source`: what the caller's stat of `path` found (not stat'ed again).
  */
 export async function probeVideo(
   path: string,
-  options: { decoder?: DecoderChoice } = {},
+  options: { decoder?: DecoderChoice; source?: { sizeBytes: number } } = {},
 ): Promise<VideoProbe> {
-  await checkVideoFile(path);
+  await checkVideoFile(path, options.source);
   return probeWith(path, resolveDecoder(options.decoder));
 }
 
@@ -117,7 +124,8 @@ export async function probeVideo(
  * decoded before the damage.
  */
 export async function* decodeVideoFrames(path: string, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
-  await checkVideoFile(path);
+  // A probe was made from the checked file.
+  if (!options.probe) await checkVideoFile(path);
   const decoder = resolveDecoder(options.decoder);
   const probe = options.probe ?? (await probeWith(path, decoder));
   const format = rawFormatFor(probe);

@@ -1,10 +1,10 @@
-// Embeds the frames of the videos missing from the frame cache with the indexing pipeline
-// (decode -> preprocess -> embed, all videos in one run) and stores each video in the cache as soon as it is done.
+// Embeds the frames of the videos missing from the frame cache with the frame pipeline (decode ->
+// preprocess -> embed, all videos in one run) and stores each video in the cache as soon as it is done.
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
-import { type PipelineEvent, runIndexPipeline } from "../pipeline/index-pipeline.ts";
+import { type EmbeddedVideo, type PipelineEvent, runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { StageClock } from "../pipeline/stage-clock.ts";
 import type { FrameEmbedder, FrameSource, Preprocess } from "../pipeline/types.ts";
-import type { FrameCache, SourceIdentity } from "./frame-cache.ts";
+import type { FrameCache, SourceIdentity, VideoFrames } from "./frame-cache.ts";
 
 /** A video to embed. */
 export interface FrameJob {
@@ -30,10 +30,27 @@ export interface EmbedFramesOutcome {
   seconds: ReturnType<StageClock["snapshot"]>;
 }
 
+/** The cache's record of an embedded video: its frame vectors L2-normalized into one row-major matrix. */
+export function cachedFrames(video: EmbeddedVideo<FrameJob>, dimension: number): VideoFrames {
+  const matrix = new Float32Array(video.vectors.length * dimension);
+  video.vectors.forEach((vector, i) => {
+    matrix.set(l2NormalizeInPlace(Float32Array.from(vector)), i * dimension);
+  });
+  return {
+    vectors: matrix,
+    count: video.vectors.length,
+    dimension,
+    timestampsSec: [...video.timestampsSec],
+    durationSec: video.durationSec,
+    fps: video.info.fps,
+    width: video.info.width,
+    height: video.info.height,
+  };
+}
+
 /**
  * Embeds `jobs` in order in one pipeline run (decoding, preprocessing and inference overlap across
- * videos): the pipeline's onFrames hook hands over each finished video's raw frame vectors, and its
- * save (next, same video) carries the metadata the cache stores. A video that fails is skipped whole.
+ * videos; no thumbnails) and saves each finished video in the cache. A video that fails is skipped whole.
  * Never prints.
  */
 export async function embedFrames(
@@ -41,54 +58,16 @@ export async function embedFrames(
   options: EmbedFramesOptions,
 ): Promise<EmbedFramesOutcome> {
   const clock = new StageClock();
-  // Thumbnails are not needed here.
-  const source: FrameSource = { ...options.source, thumbnail: async () => new Uint8Array(0) };
-  const byId = new Map(jobs.map((job) => [job.id, job]));
-  if (byId.size !== jobs.length) throw new Error("embedFrames: job ids must be unique");
-  let frames: { id: string; vectors: readonly Float32Array[]; timestampsSec: readonly number[] } | null =
-    null;
-  const run = await runIndexPipeline(
-    jobs.map((job) => ({ id: job.id, path: job.path, title: job.id, url: null, source: job.source })),
-    {
-      source,
-      preprocess: options.preprocess,
-      embedder: options.embedder,
-      batchSize: options.batchSize,
-      aggregations: [],
-      segmentSec: null,
-      clock,
-      onEvent: options.onEvent,
-      onFrames(job, vectors, timestampsSec) {
-        frames = { id: job.id, vectors, timestampsSec };
-      },
-      async save(result) {
-        const job = byId.get(result.id);
-        const captured = frames;
-        frames = null;
-        if (
-          !job ||
-          captured === null ||
-          captured.id !== result.id ||
-          captured.vectors.length !== result.frames
-        )
-          throw new Error(`${result.id}: the frames handed over do not match the video saved`);
-        const dimension = options.embedder.dimension;
-        const matrix = new Float32Array(result.frames * dimension);
-        captured.vectors.forEach((vector, i) => {
-          matrix.set(l2NormalizeInPlace(Float32Array.from(vector)), i * dimension);
-        });
-        await options.cache.save(job.path, job.source, {
-          vectors: matrix,
-          count: result.frames,
-          dimension,
-          timestampsSec: [...captured.timestampsSec],
-          durationSec: result.durationSec,
-          fps: result.fps,
-          width: result.width,
-          height: result.height,
-        });
-      },
-    },
-  );
+  const run = await runFramePipeline(jobs, {
+    source: options.source,
+    preprocess: options.preprocess,
+    embedder: options.embedder,
+    batchSize: options.batchSize,
+    thumbnails: { video: false, frames: false },
+    clock,
+    onEvent: options.onEvent,
+    consume: (video) =>
+      options.cache.save(video.job.path, video.job.source, cachedFrames(video, options.embedder.dimension)),
+  });
   return { failed: run.failed, frames: run.frames, seconds: clock.snapshot() };
 }

@@ -5,10 +5,11 @@ import type { DatasetAnnotations } from "../../shared/datasets/annotations.ts";
 import { InputError } from "../../shared/errors.ts";
 import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { type DecoderChoice, resolveDecoder } from "../decode/decode-video.ts";
+import { formatSampling, type Sampling } from "../decode/sampling.ts";
 import { loadImageTower, type RuntimeOptions } from "../embed/clip-towers.ts";
 import { describeTowerFile, type ModelDtype, resolveModelDir, visionModelStamp } from "../embed/model-dir.ts";
+import type { PipelineEvent } from "../pipeline/frame-pipeline.ts";
 import { createFrameSource } from "../pipeline/frame-source.ts";
-import type { PipelineEvent } from "../pipeline/index-pipeline.ts";
 import { aggregateVideos, type CachedVideo } from "./aggregate-videos.ts";
 import { evaluateInChunks } from "./chunked-evaluation.ts";
 import { loadDatasetAnnotations } from "./dataset-files.ts";
@@ -45,8 +46,8 @@ export interface EvalOptions extends DatasetSource {
   modelDir: string;
   /** Which model files to run (default fp32). */
   modelDtype?: ModelDtype;
-  /** Canonical sampling spelling, e.g. "all" or "fps:1". */
-  sampling: string;
+  /** Frame sampling (indexer/decode/sampling.ts). */
+  sampling: Sampling;
   aggregations: Aggregation[];
   /** Root of the frame-embedding cache. */
   cacheDir: string;
@@ -158,9 +159,11 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   options.onModel?.(Object.values(model.models).map(describeTowerFile));
   const dimension = model.config.projectionDim;
   const decoder = resolveDecoder(options.decoder);
+  // The spelling the cache's settings and the report store.
+  const sampling = formatSampling(options.sampling);
   const cache = await FrameCache.open(options.cacheDir, {
     model: visionModelStamp(model),
-    sampling: options.sampling,
+    sampling,
     decoder,
   });
 
@@ -285,7 +288,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const result: EvalResult = {
     dataset: options.dataset,
     model: { id: model.id, dimension, dir: model.dir },
-    sampling: options.sampling,
+    sampling,
     decoder,
     counts: {
       splitVideos: annotations.videos.length,

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES, type VectorDtype } from "../../shared/index-format.ts";
+import { formatSampling, type Sampling } from "../decode/sampling.ts";
 import { type CaptionEntry, readCaptionsFile } from "../discover/captions-file.ts";
 import { discoverVideos } from "../discover/discover.ts";
 import { applyManifest, type CatalogVideo, readManifestFile } from "../discover/manifest-file.ts";
@@ -20,11 +21,12 @@ import {
   towerStamp,
   visionModelStamp,
 } from "../embed/model-dir.ts";
+import { type PipelineEvent, runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { createFrameSource, type DecoderChoice } from "../pipeline/frame-source.ts";
-import { type PipelineEvent, type PipelineJob, runIndexPipeline } from "../pipeline/index-pipeline.ts";
 import { StageClock, type StageName } from "../pipeline/stage-clock.ts";
 import { assembleIndex, type PartRow, splitIndex, type VideoPart } from "./assemble.ts";
 import type { IndexData } from "./index-data.ts";
+import { hasMoments, type IndexJob, indexedVideo } from "./indexed-video.ts";
 import { Journal, removeWorkDir, settingsKey } from "./journal.ts";
 import { rowsReadingThumbnails } from "./journal-thumbnails.ts";
 import { readSyncRecord } from "./read-sync-record.ts";
@@ -39,8 +41,8 @@ export interface IndexLibraryOptions {
   videos: string;
   modelDir: string;
   outDir: string;
-  /** Frame sampling spelling, e.g. "fps:1" (indexer/decode). */
-  sampling: string;
+  /** Frame sampling (indexer/decode/sampling.ts). */
+  sampling: Sampling;
   aggregations: Aggregation[];
   /** Segment window in seconds, or null. */
   segmentSec: number | null;
@@ -171,12 +173,15 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     dtype: options.modelDtype,
   });
   const dimension = model.config.projectionDim;
+  // The spellings stored in the journal's settings, sync.json and the manifest.
+  const sampling = formatSampling(options.sampling);
+  const aggregations = options.aggregations.map(formatAggregation);
   // Everything that changes a video's vectors; anything else (batch, threads) may differ on resume.
   const settings = {
     journal: 1,
     model: visionModelStamp(model),
-    sampling: options.sampling,
-    aggregations: options.aggregations.map(formatAggregation),
+    sampling,
+    aggregations,
     segmentSec: options.segmentSec,
     decoder: options.decoder,
   };
@@ -257,7 +262,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
       rows: rowsReadingThumbnails(result.rows, () => journal.load(result.id, result.source)),
       hasThumbnail: thumbnail !== null,
     });
-  const pending: PipelineJob[] = [];
+  const pending: IndexJob[] = [];
   for (const video of toEmbed) {
     const done = await journal.load(video.id, video.source);
     if (done) keep({ ...done, title: video.title, url: video.url });
@@ -285,17 +290,18 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     });
     const pipelineStart = performance.now();
     try {
-      outcome = await runIndexPipeline(pending, {
+      outcome = await runFramePipeline(pending, {
         source: createFrameSource(options.sampling, options.decoder),
         preprocess: image.preprocess,
         embedder: image.embedder,
         batchSize: options.batchSize,
-        aggregations: options.aggregations,
-        segmentSec: options.segmentSec,
+        thumbnails: { video: true, frames: hasMoments(options.aggregations, options.segmentSec) },
         clock,
         onEvent: options.onEvent,
-        async save(result) {
-          // Kept first: saves overlap, and the index keeps the pipeline's (job) order. A failed save aborts the run.
+        async consume(video) {
+          const result = indexedVideo(video, options.aggregations, options.segmentSec);
+          // Kept before the first await: saves overlap, and the index keeps the pipeline's (job) order.
+          // A failed save aborts the run.
           keep(result);
           await journal.save(result);
         },
@@ -337,7 +343,6 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     captionsOf.set(c.videoId, list);
   }
 
-  const aggregations = options.aggregations.map(formatAggregation);
   const parts: VideoPart[] = [
     ...[...reused.values()].map(({ video, part }): VideoPart => {
       const layout = relayoutRows(part, previous?.index.manifest.aggregations ?? [], aggregations, dimension);
@@ -372,7 +377,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   const byId = new Map(catalog.map((v) => [v.id, v]));
   const data = assembleIndex(parts, {
     model: { id: model.id, dimension },
-    sampling: options.sampling,
+    sampling,
     aggregations,
     segmentSeconds: options.segmentSec,
     dtype: options.dtype,

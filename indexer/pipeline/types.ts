@@ -1,8 +1,21 @@
-// The pieces the indexing pipeline runs, injected so that the pipeline owns only the flow.
+// The pieces the frame pipeline runs, injected so that the pipeline owns only the flow.
 import type { DecodedFrame } from "../decode/decoded-frame.ts";
 
 /** The decoders' frame record (indexer/decode/decoded-frame.ts), what a FrameSource yields. */
 export type { DecodedFrame };
+
+/** What a file's stat (or a URL's HEAD) already found: its size, so the decoder need not stat it again. */
+export interface KnownSource {
+  sizeBytes: number;
+}
+
+/** A video to run: consumers extend it with what they need back (title, source identity, ...). */
+export interface PipelineJob {
+  id: string;
+  /** What ffmpeg opens: a file path or an http(s) URL. */
+  path: string;
+  source: KnownSource;
+}
 
 /** Container metadata of a video. */
 export interface VideoInfo {
@@ -12,18 +25,19 @@ export interface VideoInfo {
   height: number;
 }
 
-/** Decoding: metadata, the sampled frames, and a JPEG thumbnail. */
+/** Decoding: metadata, the sampled frames, and JPEG thumbnails. */
 export interface FrameSource {
-  probe(path: string): Promise<VideoInfo>;
+  /** `source` is what the caller's stat of `path` found (the file is not stat'ed again). */
+  probe(path: string, source: KnownSource): Promise<VideoInfo>;
   /** The sampled frames; `info` is what `probe(path)` returned (so the source need not probe twice). */
   frames(path: string, info: VideoInfo): AsyncIterable<DecodedFrame>;
   /** JPEG of a decoded frame (the video's middle one). A failure only costs the thumbnail. */
   thumbnail(frame: DecodedFrame): Promise<Uint8Array>;
   /**
-   * A small JPEG of a sampled frame, kept until the video's vectors exist so that each moment (segment,
-   * k-means centroid) gets the frame nearest its vector as its thumbnail. Absent: no moment thumbnails.
+   * A small JPEG of a sampled frame, kept until the video's vectors exist (`index` gives each moment,
+   * segment or k-means centroid, the one of the frame nearest its vector). A failure only costs that JPEG.
    */
-  momentThumbnail?(frame: DecodedFrame): Promise<Uint8Array>;
+  frameThumbnail(frame: DecodedFrame): Promise<Uint8Array>;
 }
 
 /** Turns a frame into the model input: Float32Array [3, size, size]. */

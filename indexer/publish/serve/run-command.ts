@@ -1,6 +1,7 @@
 // The generating steps of `serve` and `deploy` (toy model, toy videos, index, prepare-edge): the functions the
 // generate, index and prepare-edge commands call, called directly (a command never re-enters the CLI).
 import { InputError } from "../../../shared/errors.ts";
+import { parseSampling } from "../../decode/sampling.ts";
 import { writeToyModel } from "../../demo/toy-model.ts";
 import { writeToyVideos } from "../../demo/toy-videos.ts";
 import { type IndexLibraryOptions, indexLibrary } from "../../index/index-library.ts";
@@ -64,7 +65,7 @@ export function stepRunner(stderr: ProgressSink, verbose = false): StepRunner {
       const summary = await indexLibrary({
         ...step,
         outDir,
-        sampling: "fps:1",
+        sampling: parseSampling("fps:1"),
         runtime: { device: "cpu" },
         batchSize: 16,
         decoder: "auto",

@@ -1,21 +1,16 @@
-// The indexing pipeline: decode -> preprocess -> embed -> aggregate + save, as four concurrent stages
-// joined by bounded queues, so decoding the next frames overlaps inference on the current ones.
-import type { Aggregation } from "../../shared/aggregate.ts";
-import { momentFrames } from "../index/moment-frames.ts";
-import type { VideoResult } from "../index/video-result.ts";
-import { type VideoRows, videoRows } from "../index/video-vectors.ts";
+// The frame pipeline: decode -> preprocess -> embed -> consume, as four concurrent stages joined by bounded
+// queues, so decoding the next frames overlaps inference on the current ones. It yields each video's frame
+// vectors to a consumer (`index` aggregates and journals them, `eval` caches them) and knows nothing of either.
 import { BoundedQueue } from "./bounded-queue.ts";
 import type { StageClock } from "./stage-clock.ts";
-import type { DecodedFrame, FrameEmbedder, FrameSource, Preprocess, VideoInfo } from "./types.ts";
-
-/** A video to index. */
-export interface PipelineJob {
-  id: string;
-  path: string;
-  title: string;
-  url: string | null;
-  source: VideoResult["source"];
-}
+import type {
+  DecodedFrame,
+  FrameEmbedder,
+  FrameSource,
+  PipelineJob,
+  Preprocess,
+  VideoInfo,
+} from "./types.ts";
 
 /** What the pipeline reports as it goes (for progress display). */
 export type PipelineEvent =
@@ -23,7 +18,23 @@ export type PipelineEvent =
   | { type: "video"; id: string; ok: true; frames: number }
   | { type: "video"; id: string; ok: false; reason: string };
 
-export interface PipelineOptions {
+/** One video's frames, embedded: what a consumer gets, in job order. */
+export interface EmbeddedVideo<J extends PipelineJob> {
+  job: J;
+  info: VideoInfo;
+  /** The container's duration, or the span of the decoded frames when the container has none. */
+  durationSec: number;
+  /** One Float32Array(d) per sampled frame, in time order, as the embedder returned it (not normalized). */
+  vectors: Float32Array[];
+  /** Time of each sampled frame, seconds. */
+  timestampsSec: number[];
+  /** JPEG of the sampled frame nearest the middle; null when not asked for or when encoding it failed. */
+  thumbnail: Uint8Array | null;
+  /** Small JPEG of each sampled frame in order (null where one failed); empty unless asked for. */
+  frameThumbnails: (Uint8Array | null)[];
+}
+
+export interface PipelineOptions<J extends PipelineJob> {
   source: FrameSource;
   preprocess: Preprocess;
   embedder: FrameEmbedder;
@@ -33,20 +44,13 @@ export interface PipelineOptions {
    * vectors do not depend on its neighbours, and videos with few sampled frames still fill batches.
    */
   batchSize: number;
-  aggregations: readonly Aggregation[];
-  /** Segment window in seconds, or null for no segment vectors. */
-  segmentSec: number | null;
-  /** Stores a finished video (the journal); runs in the write stage. */
-  save(result: VideoResult): Promise<void>;
+  /** Which JPEGs to encode while decoding: the video's (middle frame) and one small one per sampled frame. */
+  thumbnails: { video: boolean; frames: boolean };
   /**
-   * Called in the write stage for each finished video, just before `save`, with its frame vectors
-   * (Float32Array(d) each, as the embedder returned them) and their timestamps (seconds).
+   * Takes a finished video (the consume stage, timed as "write"). Called in job order, each call before the
+   * next; up to WRITE_AHEAD calls may still be running (their fsyncs overlap). A rejection aborts the run.
    */
-  onFrames?(
-    job: PipelineJob,
-    vectors: readonly Float32Array[],
-    timestampsSec: readonly number[],
-  ): Promise<void> | void;
+  consume(video: EmbeddedVideo<J>): Promise<void>;
   clock: StageClock;
   onEvent?(event: PipelineEvent): void;
 }
@@ -57,40 +61,33 @@ export interface PipelineOutcome {
   frames: number;
 }
 
-type Decoded =
-  | { kind: "frame"; job: PipelineJob; frame: DecodedFrame }
-  | {
-      kind: "end";
-      job: PipelineJob;
-      info: VideoInfo | null;
-      thumbnail: Uint8Array | null;
-      /** Small JPEGs of the sampled frames in order (null where one failed); empty when none are wanted. */
-      previews: (Uint8Array | null)[];
-      error: string | null;
-    };
-type Prepared =
-  | { kind: "frame"; job: PipelineJob; timestampSec: number; pixels: Float32Array }
-  | Extract<Decoded, { kind: "end" }>;
-type Embedded = {
-  job: PipelineJob;
+type Ending<J extends PipelineJob> = {
+  kind: "end";
+  job: J;
   info: VideoInfo | null;
   thumbnail: Uint8Array | null;
-  previews: (Uint8Array | null)[];
+  frameThumbnails: (Uint8Array | null)[];
   error: string | null;
+};
+type Decoded<J extends PipelineJob> = { kind: "frame"; job: J; frame: DecodedFrame } | Ending<J>;
+type Prepared<J extends PipelineJob> =
+  | { kind: "frame"; job: J; timestampSec: number; pixels: Float32Array }
+  | Ending<J>;
+type Embedded<J extends PipelineJob> = Omit<Ending<J>, "kind"> & {
   vectors: Float32Array[];
   timestampsSec: number[];
 };
 
 /** Videos decoded ahead of the one being consumed. */
 const DECODE_AHEAD = 1;
-/** Saves in flight at once beyond the oldest (journal writes wait on fsync, not on the CPU). */
+/** Consume calls in flight at once beyond the oldest (journal and cache writes wait on fsync, not on the CPU). */
 const WRITE_AHEAD = 3;
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Duration to store: the container's, or the span of the decoded frames when the container has none. */
+/** Duration of a video: the container's, or the span of the decoded frames when the container has none. */
 function durationOf(info: VideoInfo, timestampsSec: readonly number[]): number {
   if (Number.isFinite(info.durationSec) && info.durationSec > 0) return info.durationSec;
   const last = timestampsSec[timestampsSec.length - 1] ?? 0;
@@ -98,36 +95,32 @@ function durationOf(info: VideoInfo, timestampsSec: readonly number[]): number {
 }
 
 /**
- * Indexes `jobs` in order. A video whose probe or decoding fails, or that yields no frame, is
- * reported in `failed` and skipped; any other error (inference, saving) aborts the run. Busy time is
- * added to `clock`: decode (probe, frames, thumbnail), preprocess, embed, write (aggregation + save).
+ * Runs `jobs` in order and hands each embedded video to `consume`. A video whose probe or decoding fails,
+ * or that yields no frame, is reported in `failed` and skipped; any other error (inference, consume) aborts
+ * the run. Busy time is added to `clock`: decode (probe, frames, thumbnails), preprocess, embed, write (consume).
  */
-export async function runIndexPipeline(
-  jobs: readonly PipelineJob[],
-  options: PipelineOptions,
+export async function runFramePipeline<J extends PipelineJob>(
+  jobs: readonly J[],
+  options: PipelineOptions<J>,
 ): Promise<PipelineOutcome> {
   const { source, clock, batchSize } = options;
   const emit = options.onEvent ?? (() => {});
-  const decoded = new BoundedQueue<Decoded>(Math.max(2, batchSize * 2));
-  const prepared = new BoundedQueue<Prepared>(Math.max(2, batchSize * 2));
-  const embedded = new BoundedQueue<Embedded>(4);
+  const decoded = new BoundedQueue<Decoded<J>>(Math.max(2, batchSize * 2));
+  const prepared = new BoundedQueue<Prepared<J>>(Math.max(2, batchSize * 2));
+  const embedded = new BoundedQueue<Embedded<J>>(4);
   const outcome: PipelineOutcome = { failed: [], frames: 0 };
-  // Moment thumbnails only when there are moments: segments or k-means centroids.
-  const wantsMoments =
-    options.segmentSec !== null || options.aggregations.some((aggregation) => aggregation.kind === "kmeans");
-  const momentThumbnail = wantsMoments ? source.momentThumbnail?.bind(source) : undefined;
 
   /** Decodes one video into its own queue: frames, then one "end" item. Never throws for a bad video. */
-  async function decodeVideo(job: PipelineJob, out: BoundedQueue<Decoded>): Promise<void> {
+  async function decodeVideo(job: J, out: BoundedQueue<Decoded<J>>): Promise<void> {
     let info: VideoInfo | null = null;
     let error: string | null = null;
     let thumbnail: Uint8Array | null = null;
-    const previews: (Uint8Array | null)[] = [];
+    const frameThumbnails: (Uint8Array | null)[] = [];
     let count = 0;
     // The sampled frame nearest the middle of the video becomes its thumbnail.
     let middle: DecodedFrame | null = null;
     try {
-      info = await clock.time("decode", () => source.probe(job.path));
+      info = await clock.time("decode", () => source.probe(job.path, job.source));
     } catch (cause) {
       error = reasonOf(cause);
     }
@@ -147,10 +140,12 @@ export async function runIndexPipeline(
           const half = info.durationSec / 2;
           if (!middle || Math.abs(next.value.timestampSec - half) < Math.abs(middle.timestampSec - half))
             middle = next.value;
-          if (momentThumbnail) {
+          if (options.thumbnails.frames) {
             // Encoded now (~3 KB each), not kept as pixels: an hour at fps:1 then holds ~12 MB, not ~200.
             const frame = next.value;
-            previews.push(await clock.time("decode", () => momentThumbnail(frame)).catch(() => null));
+            frameThumbnails.push(
+              await clock.time("decode", () => source.frameThumbnail(frame)).catch(() => null),
+            );
           }
           await out.push({ kind: "frame", job, frame: next.value });
         }
@@ -159,12 +154,12 @@ export async function runIndexPipeline(
         // Stops the decoder (and its ffmpeg process) when we leave early.
         await iterator.return?.();
       }
-      if (error === null && middle) {
+      if (error === null && middle && options.thumbnails.video) {
         const frame = middle;
         thumbnail = await clock.time("decode", () => source.thumbnail(frame)).catch(() => null);
       }
     }
-    await out.push({ kind: "end", job, info, thumbnail, previews, error });
+    await out.push({ kind: "end", job, info, thumbnail, frameThumbnails, error });
     out.close();
   }
 
@@ -174,9 +169,9 @@ export async function runIndexPipeline(
    * start-up and probing behind the current video).
    */
   async function decodeStage(): Promise<void> {
-    const started: { queue: BoundedQueue<Decoded>; done: Promise<void> }[] = [];
+    const started: { queue: BoundedQueue<Decoded<J>>; done: Promise<void> }[] = [];
     const start = (i: number) => {
-      const queue = new BoundedQueue<Decoded>(Math.max(2, batchSize));
+      const queue = new BoundedQueue<Decoded<J>>(Math.max(2, batchSize));
       const done = decodeVideo(jobs[i], queue).catch((error: unknown) => queue.fail(error));
       started[i] = { queue, done };
     };
@@ -194,7 +189,7 @@ export async function runIndexPipeline(
   }
 
   async function preprocessStage(): Promise<void> {
-    let failedJob: PipelineJob | null = null;
+    let failedJob: J | null = null;
     let failure: string | null = null;
     for await (const item of decoded) {
       if (item.kind === "end") {
@@ -222,10 +217,10 @@ export async function runIndexPipeline(
    * its frames are embedded (ends stay in job order). Frames of a video that failed are dropped.
    */
   async function embedStage(): Promise<void> {
-    type Pending = { job: PipelineJob; timestampSec: number; pixels: Float32Array };
+    type Pending = { job: J; timestampSec: number; pixels: Float32Array };
     let pending: Pending[] = [];
-    const perJob = new Map<PipelineJob, { vectors: Float32Array[]; timestampsSec: number[] }>();
-    const ends: Extract<Prepared, { kind: "end" }>[] = [];
+    const perJob = new Map<J, { vectors: Float32Array[]; timestampsSec: number[] }>();
+    const ends: Ending<J>[] = [];
     let batch: Float32Array | null = null;
     const flush = async () => {
       if (pending.length === 0) return;
@@ -244,7 +239,7 @@ export async function runIndexPipeline(
       pending = [];
     };
     const passEnds = async () => {
-      for (const end of ends.splice(0)) {
+      for (const { kind: _, ...end } of ends.splice(0)) {
         const frames = perJob.get(end.job) ?? { vectors: [], timestampsSec: [] };
         perJob.delete(end.job);
         const ok = end.error === null;
@@ -255,7 +250,7 @@ export async function runIndexPipeline(
         });
       }
     };
-    const take = (item: Prepared) => {
+    const take = (item: Prepared<J>) => {
       if (item.kind === "frame") {
         if (!perJob.has(item.job)) perJob.set(item.job, { vectors: [], timestampsSec: [] });
         pending.push(item);
@@ -277,22 +272,11 @@ export async function runIndexPipeline(
     embedded.close();
   }
 
-  /** The rows with their moment thumbnails: the JPEG of each moment's nearest frame (rows may share one). */
-  function withMomentThumbnails(videoRows: VideoRows, item: Embedded): VideoResult["rows"] {
-    if (item.previews.length !== item.vectors.length) return videoRows.rows;
-    const frames = momentFrames(videoRows, item.vectors, item.timestampsSec, options.aggregations);
-    return videoRows.rows.map((row, r) => {
-      const f = frames[r];
-      const thumbnail = f === null ? null : item.previews[f];
-      return thumbnail ? { ...row, thumbnail } : row;
-    });
-  }
-
   /**
-   * Aggregates each finished video and saves it; up to WRITE_AHEAD saves are in flight at once
-   * (started in job order; each is an fsync-bound journal write), and events follow job order.
+   * Hands each finished video to `consume` in job order; up to WRITE_AHEAD calls are in flight at once
+   * (each ends in an fsync-bound write), and events follow job order.
    */
-  async function writeStage(): Promise<void> {
+  async function consumeStage(): Promise<void> {
     const inFlight: { done: Promise<void>; after(): void }[] = [];
     const settleOldest = async () => {
       const oldest = inFlight.shift();
@@ -311,45 +295,26 @@ export async function runIndexPipeline(
             after: () => emit({ type: "video", id: job.id, ok: false, reason }),
           });
         } else {
-          const result = await clock.time("write", async (): Promise<VideoResult> => {
-            await options.onFrames?.(job, item.vectors, item.timestampsSec);
-            const durationSec = durationOf(info, item.timestampsSec);
-            const { rows, vectors } = videoRows(
-              job.id,
-              item.vectors,
-              item.timestampsSec,
-              durationSec,
-              options.aggregations,
-              options.segmentSec,
-            );
-            return {
-              id: job.id,
-              title: job.title,
-              url: job.url,
-              durationSec,
-              fps: info.fps,
-              width: info.width,
-              height: info.height,
-              frames: item.vectors.length,
-              source: job.source,
-              rows: withMomentThumbnails({ rows, vectors }, item),
-              vectors,
-              thumbnail: item.thumbnail,
-            };
-          });
-          const done = clock.time("write", () => options.save(result));
+          const video: EmbeddedVideo<J> = {
+            job,
+            info,
+            durationSec: durationOf(info, item.timestampsSec),
+            vectors: item.vectors,
+            timestampsSec: item.timestampsSec,
+            thumbnail: item.thumbnail,
+            frameThumbnails: item.frameThumbnails,
+          };
+          const done = clock.time("write", () => options.consume(video));
           // Observed in order by settleOldest; this only keeps a failure from being reported as unhandled first.
           done.catch(() => {});
-          inFlight.push({
-            done,
-            after: () => emit({ type: "video", id: job.id, ok: true, frames: result.frames }),
-          });
+          const frames = item.vectors.length;
+          inFlight.push({ done, after: () => emit({ type: "video", id: job.id, ok: true, frames }) });
         }
         while (inFlight.length > WRITE_AHEAD) await settleOldest();
       }
       while (inFlight.length > 0) await settleOldest();
     } finally {
-      // On failure, let the saves already started finish before the run reports (no write after return).
+      // On failure, let the consume calls already started finish before the run reports (no write after return).
       await Promise.allSettled(inFlight.map((f) => f.done));
     }
   }
@@ -360,7 +325,9 @@ export async function runIndexPipeline(
       for (const queue of queues) queue.fail(error);
       throw error;
     });
-  const results = await Promise.allSettled([decodeStage, preprocessStage, embedStage, writeStage].map(guard));
+  const results = await Promise.allSettled(
+    [decodeStage, preprocessStage, embedStage, consumeStage].map(guard),
+  );
   const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (rejected) throw rejected.reason;
   return outcome;
