@@ -10,7 +10,7 @@ import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
 import { textsFrom } from "../cli/text-input.ts";
 import { DECODER_CHOICES } from "../decode/decode-video.ts";
-import { formatSampling, parseSampling } from "../decode/sampling.ts";
+import { parseSampling } from "../decode/sampling.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
 import { describeTowerFile, parseModelDtype } from "../embed/model-dir.ts";
@@ -162,7 +162,7 @@ export const command = defineCommand({
     if (rest.length === 0) throw new InputError("bad_arguments", `embed ${kind} needs at least one FILE`);
     if (kind === "video" && rest.length !== 1)
       throw new InputError("bad_arguments", "embed video takes one FILE (run it once per video)");
-    const sampling = formatSampling(parseSampling(values.sample));
+    const sampling = parseSampling(values.sample);
     const aggregations = values.aggregate.map(parseAggregation);
     const { model, file, encoder } = await loadImageEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),

@@ -4,7 +4,7 @@ import { type Aggregation, aggregateFrames } from "../../shared/aggregate.ts";
 import { preprocessFrame } from "../../shared/image/preprocess.ts";
 import type { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { type DecoderChoice, decodeVideoFrames } from "../decode/decode-video.ts";
-import { parseSampling } from "../decode/sampling.ts";
+import type { Sampling } from "../decode/sampling.ts";
 import { kmeansSeed } from "../index/video-vectors.ts";
 import type { ModelDirectory } from "./model-dir.ts";
 
@@ -16,8 +16,8 @@ export interface VideoEmbedding {
 }
 
 export interface EmbedVideoOptions {
-  /** Frame sampling spelling ("fps:1", "uniform:8", "all"). */
-  sampling: string;
+  /** Frame sampling (indexer/decode/sampling.ts). */
+  sampling: Sampling;
   aggregations: Aggregation[];
   /** Seeds k-means as `index` does for a video of this id. */
   id: string;
@@ -47,8 +47,10 @@ export async function embedVideoFile(
     }
     pending = [];
   };
-  const sampling = parseSampling(options.sampling);
-  for await (const frame of decodeVideoFrames(path, { sampling, decoder: options.decoder })) {
+  for await (const frame of decodeVideoFrames(path, {
+    sampling: options.sampling,
+    decoder: options.decoder,
+  })) {
     pending.push({
       index: frame.index,
       timestampSec: frame.timestampSec,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSampling } from "../../indexer/decode/sampling.ts";
 import { embedImageFile } from "../../indexer/embed/embed-images.ts";
 import { embedVideoFile } from "../../indexer/embed/embed-video.ts";
 import { loadImageEncoder } from "../../indexer/embed/onnx-runtime.ts";
@@ -129,7 +130,7 @@ async function embedInNode(modelDir: string, png: string, clip: string) {
   try {
     const image = await embedImageFile(png, model, encoder);
     const video = await embedVideoFile(clip, model, encoder, {
-      sampling: SAMPLING,
+      sampling: parseSampling(SAMPLING),
       aggregations: [{ kind: "mean" }],
       id: "clip",
     });
