@@ -17,6 +17,7 @@ import { resolveModelDir } from "../indexer/embed/model-dir.ts";
 import { onnx } from "../indexer/onnx/proto.ts";
 import { writeQuantizedTower } from "../indexer/prepare-edge/quantize-tower.ts";
 import { npyToFloat32, parseNpy } from "../shared/npy.ts";
+import { encodeModel } from "../shared/onnx/encode-model.ts";
 import { cosine } from "../shared/vectors.ts";
 import { exportDir, maxAbsDiff, readClipReference } from "./hf-reference.ts";
 import { runCli } from "./indexer-fixtures.ts";
@@ -310,7 +311,7 @@ describe.skipIf(!hasSharedData)("upstream-made CLIP exports (../shared/models)",
     });
     nodes.splice(nodes.indexOf(gather), 0, shift);
     gather.input![1] = "shifted_ids";
-    writeFileSync(join(dir, "onnx", "text_model.onnx"), onnx.ModelProto.encode(model).finish());
+    writeFileSync(join(dir, "onnx", "text_model.onnx"), encodeModel(model));
     const { code, stderr } = await runCli([
       "prepare-edge",
       "--model",

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveModelDir } from "../../indexer/embed/model-dir.ts";
 import { nodeOrt } from "../../indexer/embed/onnx-runtime.ts";
-import { onnx } from "../../indexer/onnx/proto.ts";
 import type { OrtNamespace, OrtSessionOptions } from "../../shared/model/ort-types.ts";
+import { encodeModel } from "../../shared/onnx/encode-model.ts";
 import { createPrng } from "../../shared/prng.ts";
 import { webOrt } from "../lib/ort-web-node.ts";
 import type { BenchContext } from "../lib/section.ts";
@@ -38,7 +38,7 @@ function matmulModel(): Uint8Array {
     name,
     type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
   });
-  return onnx.ModelProto.encode({
+  return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: "", version: 17 }],
     graph: {
@@ -47,7 +47,7 @@ function matmulModel(): Uint8Array {
       output: [input("c", [M, N])],
       node: [{ opType: "MatMul", input: ["a", "b"], output: ["c"] }],
     },
-  }).finish();
+  });
 }
 
 /** FLOPs of a CLIP text transformer on n tokens (matmuls only; softmax, norms and GELU are a few %). */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
+import { ONNX_DATA_LOCATION } from "../../shared/onnx/onnx-constants.ts";
 import type { TensorData } from "./graph-builder.ts";
 import { dtypeName, ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
 
@@ -72,7 +73,7 @@ function tensorBytes(
       `${modelPath}: initializer ${name} has ONNX data type ${tensor.dataType}, which this tool cannot read (it reads ${Object.keys(ONNX_DTYPE).join(", ")}); export the model with float32 weights`,
     );
   const dims = (tensor.dims ?? []).map(Number);
-  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+  if (tensor.dataLocation === ONNX_DATA_LOCATION.EXTERNAL) {
     const entries = new Map((tensor.externalData ?? []).map((e) => [e.key ?? "", e.value ?? ""]));
     const file = load(entries.get("location") ?? "");
     const offset = Number(entries.get("offset") ?? 0);

@@ -3,8 +3,9 @@
 // found by what it computes (rows of the vocabulary table picked by input_ids), whatever view ops the exporter
 // put between input_ids and it (Hugging Face's `input_ids.view(-1, seq)` is a Reshape).
 import { InputError } from "../../shared/errors.ts";
+import { ONNX_ATTRIBUTE_TYPE, ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
 import { type TensorData, tensorData } from "../onnx/graph-builder.ts";
-import { ONNX_DTYPE, type OnnxTypes, onnx } from "../onnx/proto.ts";
+import type { OnnxTypes } from "../onnx/proto.ts";
 import type { LoadedOnnxModel } from "../onnx/read-model.ts";
 import { readFloat32 } from "./tensors.ts";
 
@@ -169,20 +170,20 @@ export function extractTokenEmbedding(loaded: LoadedOnnxModel, options: ExtractO
     const target = `${INPUTS_EMBEDS}/gather_shape`;
     replacement = `${INPUTS_EMBEDS}/as_gathered`;
     const restore: NodeProto[] = [
-      onnx.NodeProto.create({ opType: "Shape", name: shape, input: [indices], output: [shape] }),
-      onnx.NodeProto.create({
+      { opType: "Shape", name: shape, input: [indices], output: [shape] },
+      {
         opType: "Concat",
         name: target,
         input: [shape, widthName],
         output: [target],
-        attribute: [{ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
-      }),
-      onnx.NodeProto.create({
+        attribute: [{ name: "axis", type: ONNX_ATTRIBUTE_TYPE.INT, i: 0 }],
+      },
+      {
         opType: "Reshape",
         name: replacement,
         input: [INPUTS_EMBEDS, target],
         output: [replacement],
-      }),
+      },
     ];
     const at = graph.node.findIndex((candidate) => candidate.input?.includes(gathered));
     graph.node.splice(at < 0 ? graph.node.length : at, 0, ...restore);
@@ -200,12 +201,10 @@ export function extractTokenEmbedding(loaded: LoadedOnnxModel, options: ExtractO
     ...[0, 1].map((i) => idsDims[i] ?? { dimParam: i === 0 ? "batch_size" : "sequence_length" }),
     { dimValue: width },
   ];
-  graph.input!.push(
-    onnx.ValueInfoProto.create({
-      name: INPUTS_EMBEDS,
-      type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: embedsDims } } },
-    }),
-  );
+  graph.input!.push({
+    name: INPUTS_EMBEDS,
+    type: { tensorType: { elemType: ONNX_DTYPE.float32, shape: { dim: embedsDims } } },
+  });
   const idsStillUsed = graph.node.some((reader) => reader.input?.includes(idsInput));
   if (!idsStillUsed) graph.input = graph.input!.filter((value) => value.name !== idsInput);
   return { table, rows, width, idsInput, idsStillUsed, path: trace.path.map((step) => step.opType ?? "") };

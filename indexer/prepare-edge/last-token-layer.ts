@@ -3,8 +3,10 @@
 // pooled row is the last one: the last block still needs keys and values of every row, but its query,
 // attention output, MLP and the final LayerNorm need that row alone (5/6 of a block's weights).
 // The block is found by what it computes, not by node names (exporters name nodes differently).
+
+import { ONNX_ATTRIBUTE_TYPE } from "../../shared/onnx/onnx-constants.ts";
 import { tensorData } from "../onnx/graph-builder.ts";
-import { type OnnxTypes, onnx } from "../onnx/proto.ts";
+import type { OnnxTypes } from "../onnx/proto.ts";
 import type { LoadedOnnxModel } from "../onnx/read-model.ts";
 import { pruneToOutputs } from "../onnx/tower-graph.ts";
 
@@ -23,7 +25,7 @@ const POOLING_OPS = new Set(["Reshape", "Gather", "Flatten", "Squeeze", "Unsquee
 const SUFFIX = "/last_token";
 
 function perm(ints: number[]): OnnxTypes.IAttributeProto {
-  return { name: "perm", type: onnx.AttributeProto.AttributeType.INTS, ints };
+  return { name: "perm", type: ONNX_ATTRIBUTE_TYPE.INTS, ints };
 }
 
 function node(
@@ -32,7 +34,7 @@ function node(
   input: string[],
   attribute: OnnxTypes.IAttributeProto[] = [],
 ): NodeProto {
-  return onnx.NodeProto.create({ opType, name, input, output: [name], attribute });
+  return { opType, name, input, output: [name], attribute };
 }
 
 /** The graph's wiring: who produces and who reads each tensor, and which tensors are constants. */
@@ -181,15 +183,14 @@ export function computeLastTokenOnly(loaded: LoadedOnnxModel, output: string): L
   const lastInput = `${blockInput}${SUFFIX}`;
   rename.set(blockInput, lastInput);
 
-  const copy = (n: NodeProto) =>
-    onnx.NodeProto.create({
-      ...n,
-      name: `${n.name || n.output![0]}${SUFFIX}`,
-      input: (n.input ?? []).map(
-        (name) => rename.get(name) ?? (produced.has(name) ? `${name}${SUFFIX}` : name),
-      ),
-      output: (n.output ?? []).map((name) => `${name}${SUFFIX}`),
-    });
+  const copy = (n: NodeProto) => ({
+    ...n,
+    name: `${n.name || n.output![0]}${SUFFIX}`,
+    input: (n.input ?? []).map(
+      (name) => rename.get(name) ?? (produced.has(name) ? `${name}${SUFFIX}` : name),
+    ),
+    output: (n.output ?? []).map((name) => `${name}${SUFFIX}`),
+  });
   const base = hidden.replace(/[^/]*$/, "last_token");
   const constant = (name: string, ints: number[]) => {
     const full = `${base}/${name}`;
@@ -207,37 +208,32 @@ export function computeLastTokenOnly(loaded: LoadedOnnxModel, output: string): L
     node("Transpose", t("query_t"), [t("query_heads")], [perm([0, 2, 1, 3])]),
     node("MatMul", t("scores"), [t("query_t"), t("keys_t")]),
     // The last row sees every position: the causal mask adds nothing to it.
-    node(
-      "Softmax",
-      t("probs"),
-      [t("scores")],
-      [{ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: -1 }],
-    ),
+    node("Softmax", t("probs"), [t("scores")], [{ name: "axis", type: ONNX_ATTRIBUTE_TYPE.INT, i: -1 }]),
     node("MatMul", t("context_heads"), [t("probs"), values.transpose.output![0]]),
     node("Transpose", t("context_t"), [t("context_heads")], [perm([0, 2, 1, 3])]),
-    onnx.NodeProto.create({
+    {
       opType: "Reshape",
       name: context,
       input: [t("context_t"), constant("row_shape", [1, 1, -1])],
       output: [context],
-    }),
+    },
   ];
   const flat = t("pooled");
   const ordered = nodes.filter((n) => rowWise.has(n));
   graph.node = [
     ...nodes.slice(0, nodes.indexOf(projection)),
-    onnx.NodeProto.create({
+    {
       opType: "Slice",
       name: lastInput,
       input: [blockInput, ...lastRow],
       output: [lastInput],
-    }),
-    onnx.NodeProto.create({
+    },
+    {
       opType: "Slice",
       name: lastHidden,
       input: [hidden, ...lastRow],
       output: [lastHidden],
-    }),
+    },
     ...queryChain.map(copy),
     ...attention,
     ...ordered.map(copy),

@@ -1,8 +1,9 @@
 // Dynamic int8 quantization of the MatMuls that multiply by a constant weight: weights become int8 with one
 // float32 scale per output column (symmetric, zero point 0); activations are quantized at run time.
 import { InputError } from "../../shared/errors.ts";
+import { ONNX_ATTRIBUTE_TYPE, ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
 import { type TensorData, tensorData } from "../onnx/graph-builder.ts";
-import { ONNX_DTYPE, type OnnxTypes, onnx } from "../onnx/proto.ts";
+import type { OnnxTypes } from "../onnx/proto.ts";
 import type { LoadedOnnxModel } from "../onnx/read-model.ts";
 import { readFloat32 } from "./tensors.ts";
 
@@ -77,57 +78,53 @@ export function quantizeMatMuls(loaded: LoadedOnnxModel, form: MatMulForm = "int
     const output = node.output![0];
     const base = node.name || output;
     if (form === "dqmm") {
-      nodes.push(
-        onnx.NodeProto.create({
-          name: `${base}_dqmm`,
-          opType: "DynamicQuantizeMatMul",
-          domain: "com.microsoft",
-          input: [activation, names.q, names.scale],
-          output: [output],
-        }),
-      );
+      nodes.push({
+        name: `${base}_dqmm`,
+        opType: "DynamicQuantizeMatMul",
+        domain: "com.microsoft",
+        input: [activation, names.q, names.scale],
+        output: [output],
+      });
       continue;
     }
     let quantizedActivation = quantizedActivations.get(activation);
     if (!quantizedActivation) {
       quantizedActivation = [`${activation}_quant`, `${activation}_quant_scale`, `${activation}_quant_zero`];
       quantizedActivations.set(activation, quantizedActivation);
-      nodes.push(
-        onnx.NodeProto.create({
-          name: `${activation}_DynamicQuantizeLinear`,
-          opType: "DynamicQuantizeLinear",
-          input: [activation],
-          output: quantizedActivation,
-        }),
-      );
+      nodes.push({
+        name: `${activation}_DynamicQuantizeLinear`,
+        opType: "DynamicQuantizeLinear",
+        input: [activation],
+        output: quantizedActivation,
+      });
     }
     const [aQuant, aScale, aZero] = quantizedActivation;
     nodes.push(
-      onnx.NodeProto.create({
+      {
         name: `${base}_MatMulInteger`,
         opType: "MatMulInteger",
         input: [aQuant, names.q, aZero],
         output: [`${output}_int32`],
-      }),
-      onnx.NodeProto.create({
+      },
+      {
         name: `${base}_Cast`,
         opType: "Cast",
         input: [`${output}_int32`],
         output: [`${output}_unscaled`],
-        attribute: [{ name: "to", type: onnx.AttributeProto.AttributeType.INT, i: ONNX_DTYPE.float32 }],
-      }),
-      onnx.NodeProto.create({
+        attribute: [{ name: "to", type: ONNX_ATTRIBUTE_TYPE.INT, i: ONNX_DTYPE.float32 }],
+      },
+      {
         name: `${base}_ScaleMul`,
         opType: "Mul",
         input: [aScale, names.scale],
         output: [`${output}_scale`],
-      }),
-      onnx.NodeProto.create({
+      },
+      {
         name: `${base}_Mul`,
         opType: "Mul",
         input: [`${output}_unscaled`, `${output}_scale`],
         output: [output],
-      }),
+      },
     );
   }
 
@@ -152,6 +149,6 @@ function requireOpsets(model: OnnxTypes.ModelProto, form: MatMulForm) {
       `the text model uses ONNX opset ${main.version}; re-export it with opset 11 or newer`,
     );
   if (form === "dqmm" && !imports.some((entry) => entry.domain === "com.microsoft"))
-    imports.push(onnx.OperatorSetIdProto.create({ domain: "com.microsoft", version: 1 }));
+    imports.push({ domain: "com.microsoft", version: 1 });
   model.opsetImport = imports;
 }

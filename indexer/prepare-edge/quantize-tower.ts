@@ -5,7 +5,6 @@
 // Transformers.js q8 baseline and the tests of --dtype q8.
 import { quantizeRows } from "../../shared/search/quantize.ts";
 import { type TensorData, tensorData } from "../onnx/graph-builder.ts";
-import { onnx } from "../onnx/proto.ts";
 import { type LoadedOnnxModel, readOnnxModel } from "../onnx/read-model.ts";
 import { writeModelProto } from "../onnx/write-model.ts";
 import { quantizeMatMuls } from "./quantize-matmul.ts";
@@ -61,13 +60,13 @@ export function quantizeTowerQ8(loaded: LoadedOnnxModel): TowerQuantizeSummary {
     gathers++;
     const output = node.output![0];
     nodes.push(
-      onnx.NodeProto.create({ ...node, input: [`${name}_int8`, node.input![1]], output: [`${output}_int8`] }),
-      onnx.NodeProto.create({
+      { ...node, input: [`${name}_int8`, node.input![1]], output: [`${output}_int8`] },
+      {
         name: `${node.name || output}_DequantizeLinear`,
         opType: "DequantizeLinear",
         input: [`${output}_int8`, `${name}_scale`, `${name}_zero`],
         output: [output],
-      }),
+      },
     );
   }
   graph.node = nodes;

@@ -75,13 +75,12 @@ export class ProtoMessage {
   /** A varint field (int32/int64/enum/bool) holding a non-negative integer below 2^53. */
   varint(field: number, value: number): this {
     checkVarint(field, value);
-    this.parts.push({ kind: "varint", key: field * 8 + WIRE_VARINT, value });
-    this.size = -1;
-    return this;
+    return this.push({ kind: "varint", key: field * 8 + WIRE_VARINT, value });
   }
 
   /** An int64/int32/uint64/enum field of any value `Int64` holds; negatives take ten bytes, as protobuf says. */
   int64(field: number, value: Int64): this {
+    if (typeof value === "number" && value >= 0) return this.varint(field, value);
     return this.push({
       kind: "encoded",
       key: field * 8 + WIRE_VARINT,
@@ -115,16 +114,12 @@ export class ProtoMessage {
 
   /** A `float` field (fixed32, little-endian IEEE 754 single). */
   float(field: number, value: number): this {
-    this.parts.push({ kind: "fixed32", key: field * 8 + WIRE_FIXED32, value });
-    this.size = -1;
-    return this;
+    return this.push({ kind: "fixed32", key: field * 8 + WIRE_FIXED32, value });
   }
 
   /** A `bytes` field; the bytes are referenced, not copied, until `toBytes()`. */
   bytes(field: number, value: Uint8Array): this {
-    this.parts.push({ kind: "bytes", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
-    this.size = -1;
-    return this;
+    return this.push({ kind: "bytes", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
   }
 
   /**
@@ -133,13 +128,11 @@ export class ProtoMessage {
    */
   deferredBytes(field: number, byteLength: number, write: (out: Uint8Array) => void): this {
     checkVarint(field, byteLength);
-    this.parts.push({
+    return this.push({
       kind: "deferred",
       key: field * 8 + WIRE_LENGTH_DELIMITED,
       value: { byteLength, write },
     });
-    this.size = -1;
-    return this;
   }
 
   /** A `string` field, UTF-8 encoded. */
@@ -149,9 +142,7 @@ export class ProtoMessage {
 
   /** An embedded message field. */
   message(field: number, value: ProtoMessage): this {
-    this.parts.push({ kind: "message", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
-    this.size = -1;
-    return this;
+    return this.push({ kind: "message", key: field * 8 + WIRE_LENGTH_DELIMITED, value });
   }
 
   private push(part: Part): this {
