@@ -1,6 +1,6 @@
 // Small JPEG previews of decoded frames for the index and the web page, made in-process (area
-// downscale + baseline JPEG encoder): the same bytes whichever decoder runs, and no ffmpeg start-up
-// (~60 ms of CPU, as much as decoding a short clip) per video.
+// downscale + MozJPEG in WebAssembly): the same bytes whichever decoder runs and on every machine, and no
+// ffmpeg start-up (~60 ms of CPU, as much as decoding a short clip) per video.
 import type { DecoderChoice } from "./decode-video.ts";
 import { encodeJpeg } from "./jpeg-encode.ts";
 import { resizeRgbArea } from "./resize-area.ts";
