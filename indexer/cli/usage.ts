@@ -70,7 +70,7 @@ export async function renderCommandUsage(
     if (name.length === 1) text = text.replaceAll(`--${name}=`, ` ${flagName(name)} `);
   if (kinds.length > 0)
     text = text.replace(`${parents} ${spec.name} <command> --help`, `${parents} ${spec.name} <kind> --help`);
-  const details = spec.details?.trim();
+  const details = spec.details?.replace(/^\n+/, "").trimEnd(); // keeps the first line's indentation
   return forStream(details ? `${text.trimEnd()}\n\n${details}\n` : `${text.trimEnd()}\n`, isTTY);
 }
 
