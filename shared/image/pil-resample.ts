@@ -1,6 +1,7 @@
 // Bicubic resize of 8-bit RGB images that reproduces Pillow's ImagingResample bit for bit
 // (src/libImaging/Resample.c): separable, horizontal pass first, 8-bit rounding and clipping between
-// the passes, fixed-point coefficients with 22 fractional bits.
+// the passes, fixed-point coefficients with 22 fractional bits. Hand-written for parity: no JS resizer
+// reproduces Pillow's fixed-point arithmetic, and the frame tensors must equal the PyTorch reference's.
 
 /** Pillow keeps 8 bits for the result and 2 for overflow in an int32 accumulator. */
 const PRECISION_BITS = 32 - 8 - 2;

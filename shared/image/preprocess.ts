@@ -1,5 +1,6 @@
 // CLIP image preprocessing, as the PIL/torchvision reference does it: bicubic resize of the shorter
 // side (Pillow-exact), center crop with rounded offsets, /255, per-channel mean/std normalization.
+// Hand-written for parity: each step rounds as torchvision does, so tensors match the reference bit for bit.
 import { resizeBicubicRgb } from "./pil-resample.ts";
 
 /** Preprocessing values, normally read from the model directory's preprocessor_config.json. */
