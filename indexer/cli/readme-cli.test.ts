@@ -30,6 +30,19 @@ async function specs(): Promise<Map<string, CommandSpec>> {
   return new Map(entries);
 }
 
+/** `npm run cli -- <command> ...` (and `npm run dev|deploy -- ...`) anywhere in README, continued lines joined. */
+function examples(): { name: string; text: string }[] {
+  const joined = README.replace(/\\\n\s*/g, " ");
+  const found: { name: string; text: string }[] = [];
+  for (const match of joined.matchAll(/npm run (cli|dev|deploy) -- ([^`\n#]*)/g)) {
+    const words = match[2].trim().split(/\s+/);
+    if (match[1] === "dev") found.push({ name: "serve", text: match[2] });
+    else if (match[1] === "deploy") found.push({ name: "deploy", text: match[2] });
+    else if (/^[a-z]/.test(words[0] ?? "")) found.push({ name: words[0], text: words.slice(1).join(" ") });
+  }
+  return found;
+}
+
 describe("README's CLI table", () => {
   it("lists exactly the registered commands, in the command list's order", () => {
     expect(cliRows().map(({ synopsis }) => synopsis.split(" ")[0])).toEqual(Object.keys(commandLoaders));
@@ -59,6 +72,25 @@ describe("README's CLI table", () => {
       expect(
         required.filter((flag) => !flagsIn(synopsis).includes(flag)),
         `${name}: required`,
+      ).toEqual([]);
+    }
+  });
+
+  it("uses, in every npm run cli / dev / deploy example, only options its command declares", async () => {
+    const declared = await specs();
+    const found = examples();
+    expect(found.length).toBeGreaterThan(10);
+    for (const { name, text } of found) {
+      const spec = declared.get(name);
+      expect(spec, `README example of unknown command "${name}"`).toBeDefined();
+      if (!spec) continue;
+      const kinds = spec.kinds
+        ? await Promise.all(Object.values(spec.kinds).map(async (load) => (await load()).spec))
+        : [spec];
+      const flags = kinds.flatMap((k) => Object.keys(k.options).map(flagName));
+      expect(
+        flagsIn(text).filter((flag) => !flags.includes(flag) && flag !== "--help"),
+        `${name} ${text}`,
       ).toEqual([]);
     }
   });
