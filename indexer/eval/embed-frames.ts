@@ -1,9 +1,15 @@
 // Embeds the frames of the videos missing from the frame cache with the frame pipeline (decode ->
 // preprocess -> embed, all videos in one run) and stores each video in the cache as soon as it is done.
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
-import { type EmbeddedVideo, type PipelineEvent, runFramePipeline } from "../pipeline/frame-pipeline.ts";
+import { runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { StageClock } from "../pipeline/stage-clock.ts";
-import type { FrameEmbedder, FrameSource, Preprocess } from "../pipeline/types.ts";
+import type {
+  EmbeddedVideo,
+  FrameEmbedder,
+  FrameSource,
+  PipelineEvent,
+  Preprocess,
+} from "../pipeline/types.ts";
 import type { FrameCache, SourceIdentity, VideoFrames } from "./frame-cache.ts";
 
 /** A video to embed. */

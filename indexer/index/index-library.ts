@@ -21,9 +21,10 @@ import {
   towerStamp,
   visionModelStamp,
 } from "../embed/model-dir.ts";
-import { type PipelineEvent, runFramePipeline } from "../pipeline/frame-pipeline.ts";
+import { runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { createFrameSource, type DecoderChoice } from "../pipeline/frame-source.ts";
 import { StageClock, type StageName } from "../pipeline/stage-clock.ts";
+import type { PipelineEvent } from "../pipeline/types.ts";
 import { assembleIndex, type PartRow, splitIndex, type VideoPart } from "./assemble.ts";
 import type { IndexData } from "./index-data.ts";
 import { hasMoments, type IndexJob, indexedVideo } from "./indexed-video.ts";

@@ -1,7 +1,7 @@
 // `index`'s consumer of the frame pipeline: one embedded video -> its VideoResult (the journal's record),
 // rows from every aggregation and the segments, each moment with the thumbnail of its nearest frame.
 import type { Aggregation } from "../../shared/aggregate.ts";
-import type { EmbeddedVideo } from "../pipeline/frame-pipeline.ts";
+import type { EmbeddedVideo } from "../pipeline/types.ts";
 import { momentFrames } from "./moment-frames.ts";
 import type { VideoResult } from "./video-result.ts";
 import { videoRows } from "./video-vectors.ts";

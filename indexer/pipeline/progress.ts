@@ -1,5 +1,5 @@
 // Progress of an indexing run for people (stderr): a redrawn line on a TTY, periodic plain lines otherwise.
-import type { PipelineEvent } from "./frame-pipeline.ts";
+import type { PipelineEvent } from "./types.ts";
 
 /** Where progress goes: the command's stderr. */
 export interface ProgressSink {

@@ -1,4 +1,5 @@
-// The pieces the frame pipeline runs, injected so that the pipeline owns only the flow.
+// The frame pipeline's contract: the pieces it runs (injected, so that it owns only the flow), the jobs it
+// takes and the videos and events it hands out.
 import type { DecodedFrame } from "../decode/decoded-frame.ts";
 
 /** The decoders' frame record (indexer/decode/decoded-frame.ts), what a FrameSource yields. */
@@ -48,3 +49,25 @@ export interface FrameEmbedder {
   readonly dimension: number;
   embed(pixels: Float32Array, count: number): Promise<Float32Array[]>;
 }
+
+/** One video's frames, embedded: what a consumer gets, in job order. */
+export interface EmbeddedVideo<J extends PipelineJob> {
+  job: J;
+  info: VideoInfo;
+  /** The container's duration, or the span of the decoded frames when the container has none. */
+  durationSec: number;
+  /** One Float32Array(d) per sampled frame, in time order, as the embedder returned it (not normalized). */
+  vectors: Float32Array[];
+  /** Time of each sampled frame, seconds. */
+  timestampsSec: number[];
+  /** JPEG of the sampled frame nearest the middle; null when not asked for or when encoding it failed. */
+  thumbnail: Uint8Array | null;
+  /** Small JPEG of each sampled frame in order (null where one failed); empty unless asked for. */
+  frameThumbnails: (Uint8Array | null)[];
+}
+
+/** What the pipeline reports as it goes (for progress display). */
+export type PipelineEvent =
+  | { type: "frames"; count: number }
+  | { type: "video"; id: string; ok: true; frames: number }
+  | { type: "video"; id: string; ok: false; reason: string };
