@@ -3,7 +3,6 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import type { SourceIdentity } from "../index/video-result.ts";
 import type { Library, LibraryVideo, ManifestEntry } from "./library.ts";
 import { parseManifest } from "./manifest-file.ts";
 import { isS3Url, listObjects, parseS3Url, presignGet, s3ClientFromEnv } from "./s3-store.ts";
