@@ -1,7 +1,8 @@
 // Turns the cached frame embeddings of every evaluated video into one video matrix per aggregation.
 import { type Aggregation, aggregateFrames, formatAggregation } from "../../shared/aggregate.ts";
+import type { SourceIdentity } from "../index/video-result.ts";
 import { kmeansSeed } from "../index/video-vectors.ts";
-import type { FrameCache, SourceIdentity } from "./frame-cache.ts";
+import type { FrameCache } from "./frame-cache.ts";
 
 /** A video whose frames are in the cache. */
 export interface CachedVideo {

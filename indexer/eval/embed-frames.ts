@@ -1,6 +1,7 @@
 // Embeds the frames of the videos missing from the frame cache with the frame pipeline (decode ->
 // preprocess -> embed, all videos in one run) and stores each video in the cache as soon as it is done.
 import { l2NormalizeInPlace } from "../../shared/vectors.ts";
+import type { SourceIdentity } from "../index/video-result.ts";
 import { runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { StageClock } from "../pipeline/stage-clock.ts";
 import type {
@@ -10,7 +11,7 @@ import type {
   PipelineEvent,
   Preprocess,
 } from "../pipeline/types.ts";
-import type { FrameCache, SourceIdentity, VideoFrames } from "./frame-cache.ts";
+import type { FrameCache, VideoFrames } from "./frame-cache.ts";
 
 /** A video to embed. */
 export interface FrameJob {

@@ -3,13 +3,16 @@ import { mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  FrameCache,
-  type FrameCacheSettings,
-  frameCacheKey,
-  sourceIdentity,
-  type VideoFrames,
-} from "./frame-cache.ts";
+import { readSourceIdentity } from "../discover/source-identity.ts";
+import type { SourceIdentity } from "../index/video-result.ts";
+import { FrameCache, type FrameCacheSettings, frameCacheKey, type VideoFrames } from "./frame-cache.ts";
+
+/** The identity `eval` reads for a file (its size and mtime now). */
+async function sourceIdentity(path: string): Promise<SourceIdentity> {
+  const identity = await readSourceIdentity(path);
+  if ("error" in identity) throw new Error(`${path}: ${identity.error}`);
+  return identity;
+}
 
 const settings: FrameCacheSettings = {
   model: { id: "toy-clip", dimension: 3, file: "/m/vision_model.onnx", sizeBytes: 10, mtimeMs: 1 },

@@ -7,12 +7,8 @@ import { join, resolve } from "node:path";
 import { encodeNpy, parseNpy } from "../../shared/npy.ts";
 import type { TowerStamp } from "../embed/tower-stamp.ts";
 import { writeFileDurably } from "../index/durable-file.ts";
-
-/** Identity of a source file: a changed size or mtime means the video must be embedded again. */
-export interface SourceIdentity {
-  sizeBytes: number;
-  mtimeMs: number;
-}
+// A changed size or mtime (discover/source-identity.ts reads them) means the video must be embedded again.
+import type { SourceIdentity } from "../index/video-result.ts";
 
 /** One video's frame embeddings and the container facts the report needs. */
 export interface VideoFrames {
@@ -64,12 +60,6 @@ function matches(sidecar: Sidecar, real: string, source: SourceIdentity): boolea
 /** Hex key of the settings (the cache folder's name). */
 export function frameCacheKey(settings: FrameCacheSettings): string {
   return sha256(JSON.stringify({ cache: 1, ...settings })).slice(0, 16);
-}
-
-/** Reads the identity of a file now. */
-export async function sourceIdentity(path: string): Promise<SourceIdentity> {
-  const info = await stat(path);
-  return { sizeBytes: info.size, mtimeMs: info.mtimeMs };
 }
 
 /** The cache folder of one settings key: `<root>/<key>/` with settings.json and `<hash of path>.{npy,json}`. */

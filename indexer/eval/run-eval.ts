@@ -6,6 +6,7 @@ import { InputError } from "../../shared/errors.ts";
 import type { RetrievalMetrics } from "../../shared/metrics/ranks.ts";
 import { type DecoderChoice, resolveDecoder } from "../decode/decode-video.ts";
 import { formatSampling, type Sampling } from "../decode/sampling.ts";
+import { readSourceIdentity } from "../discover/source-identity.ts";
 import { loadImageTower, type RuntimeOptions } from "../embed/clip-towers.ts";
 import { describeTowerFile, type ModelDtype, resolveModelDir, visionModelStamp } from "../embed/model-dir.ts";
 import { createFrameSource } from "../pipeline/frame-source.ts";
@@ -16,7 +17,7 @@ import { loadDatasetAnnotations } from "./dataset-files.ts";
 import { embedCaptions } from "./embed-captions.ts";
 import { embedFrames, type FrameJob } from "./embed-frames.ts";
 import { type FoundVideos, findVideosById } from "./find-videos.ts";
-import { FrameCache, sourceIdentity } from "./frame-cache.ts";
+import { FrameCache } from "./frame-cache.ts";
 import type { DatasetName } from "./paper-results.ts";
 
 /** Where the test split comes from. */
@@ -174,9 +175,10 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   for (const id of annotations.videos) {
     const path = found.paths.get(id);
     if (path === undefined) continue;
-    const source = await sourceIdentity(path).catch(() => null);
-    if (source === null) {
-      failed.push({ id, path, reason: "file not readable" });
+    // The one stat of the video this run: its identity goes with it to the cache and the decoder.
+    const source = await readSourceIdentity(path);
+    if ("error" in source) {
+      failed.push({ id, path, reason: source.error });
       continue;
     }
     present.push({ id, path, source });
