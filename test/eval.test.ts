@@ -15,10 +15,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeToyModel } from "../indexer/demo/toy-model.ts";
 import { type ToyVideosSummary, writeToyVideos } from "../indexer/demo/toy-videos.ts";
 import type { ResultsFile } from "../indexer/eval/report.ts";
 import { type ToyBenchmark, writeToyBenchmark } from "./eval-benchmarks.ts";
+import { fixtureModel } from "./fixtures/factory.ts";
 import { runCli } from "./indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";
 
@@ -70,7 +70,7 @@ function isWellFormedSvg(svg: string): boolean {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "eval-e2e-"));
   model = join(dir, "model");
-  await writeToyModel(model, { seed: 7 });
+  await fixtureModel({ kind: "toy", dir: model, seed: 7 });
   // 6 videos: 4 showing one shape, 2 changing scene; two captions each, every one unambiguous.
   toy = await writeToyVideos(join(dir, "toy"), { seed: 3, count: 6 });
   for (const [name, dataset, options] of [

@@ -4,16 +4,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeRandomModel } from "../indexer/demo/random-model.ts";
 import { fillNormal } from "../indexer/demo/random-weights.ts";
 import { loadImageEncoder, loadTextEncoder } from "../indexer/embed/onnx-runtime.ts";
 import { ClipImageEncoder } from "../shared/model/image-encoder.ts";
 import { ClipTextEncoder } from "../shared/model/text-encoder.ts";
+import { fixtureModel } from "./fixtures/factory.ts";
 import { createWebSession, webOrt } from "./ort-web-session.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ort-web-"));
 beforeAll(() => {
-  writeRandomModel({ arch: "tiny", outDir: dir, seed: 5 });
+  fixtureModel({ kind: "random", arch: "tiny", dir, seed: 5 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

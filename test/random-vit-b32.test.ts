@@ -1,9 +1,7 @@
 // The random ViT-B/32 CLIP (generated once into models/.cache, ~600 MB, ~10-20 s): exact parameter counts,
 // padding invariance on 50 MSR-VTT 1k-A sentences, and onnxruntime-node vs onnxruntime-web.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureRandomModel } from "../indexer/demo/random-cache.ts";
 import { resolveModelDir } from "../indexer/embed/model-dir.ts";
 import { loadImageEncoder, loadTextEncoder } from "../indexer/embed/onnx-runtime.ts";
 import { countParameters } from "../indexer/onnx/graph-builder.ts";
@@ -11,8 +9,9 @@ import { initializerShapes, readOnnxProto } from "../indexer/onnx/read-model.ts"
 import type { ClipTextEncoder } from "../shared/model/text-encoder.ts";
 import { ClipTextEncoder as SharedTextEncoder } from "../shared/model/text-encoder.ts";
 import type { ClipTokenizer } from "../shared/tokenizer/clip-tokenizer.ts";
+import { fixtureModel } from "./fixtures/factory.ts";
 import { createWebSession, webOrt } from "./ort-web-session.ts";
-import { hasSharedData, PROJECT_ROOT, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";
+import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";
 
 interface TokenCase {
   text: string;
@@ -32,12 +31,7 @@ describe.skipIf(!hasSharedData)(
     let cases: TokenCase[];
 
     beforeAll(async () => {
-      dir = ensureRandomModel({
-        arch: "vit-b32",
-        seed: 0,
-        vocabDir: sharedPath("clip"),
-        cacheRoot: join(PROJECT_ROOT, "models", ".cache"),
-      });
+      dir = fixtureModel({ kind: "random", arch: "vit-b32", seed: 0, vocabDir: sharedPath("clip") });
       ({ encoder, tokenizer } = await loadTextEncoder(dir, { threads: 1 }));
       cases = JSON.parse(readFileSync(sharedPath("clip", "msrvtt_1ka_tokens.json"), "utf8")).cases.slice(
         0,

@@ -11,9 +11,9 @@ import {
   Tensor,
 } from "@huggingface/transformers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeRandomModel } from "../indexer/demo/random-model.ts";
 import { fillNormal } from "../indexer/demo/random-weights.ts";
 import { loadImageEncoder, loadTextEncoder } from "../indexer/embed/onnx-runtime.ts";
+import { fixtureModel } from "./fixtures/factory.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";
 
 const root = mkdtempSync(join(tmpdir(), "transformers-js-"));
@@ -45,7 +45,7 @@ describe.each(vocabularies)("Transformers.js on a tiny model with the $name", ({
   const name = vocabDir ? "tiny-clip-vocab" : "tiny-generated-vocab";
   const dir = join(root, name);
   beforeAll(() => {
-    if (!skip) writeRandomModel({ arch: "tiny", outDir: dir, seed: 2, vocabDir });
+    if (!skip) fixtureModel({ kind: "random", arch: "tiny", dir, seed: 2, vocabDir });
   });
 
   it.skipIf(skip)("tokenizes like our tokenizer and embeds texts like our encoder (1e-5)", async () => {
