@@ -9,11 +9,19 @@ import type { IndexSummary } from "../indexer/index/index-library.ts";
 import { readIndex } from "../indexer/index/reader.ts";
 import { thumbnailStem } from "../indexer/index/writer.ts";
 import { parseNpy } from "../shared/npy.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import {
+  indexFiles,
+  makeToyFixture,
+  readToyQueries,
+  runCli,
+  type ToyFixture,
+  toyIndexOptions,
+  toyVideoName,
+} from "./indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "./shared-data.ts";
 
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "indexer-e2e-"));
@@ -26,22 +34,9 @@ afterAll(async () => {
 const toyArgs = () => [
   "index",
   toy.videos,
-  "--model",
-  toy.model,
   "--manifest",
-  join(toy.toy, "manifest.csv"),
-  "--captions",
-  join(toy.toy, "captions.csv"),
-  "--sample",
-  "fps:2",
-  "--aggregate",
-  "mean",
-  "--aggregate",
-  "kmeans:2",
-  "--segments",
-  "2",
-  "--threads",
-  "1",
+  toy.manifest,
+  ...toyIndexOptions(toy, ["--aggregate", "mean", "--aggregate", "kmeans:2"]),
 ];
 
 describe("index + search on the toy videos", () => {
@@ -60,9 +55,7 @@ describe("index + search on the toy videos", () => {
     expect(manifest.aggregations).toEqual(["mean", "kmeans:2"]);
     expect(manifest.segmentSeconds).toBe(2);
     expect(manifest.sampling).toBe("fps:2");
-    expect(index.videos.map((v) => v.id)).toEqual(
-      Array.from({ length: 6 }, (_, i) => `toy-${String(i + 1).padStart(2, "0")}`),
-    );
+    expect(index.videos.map((v) => v.id)).toEqual(Array.from({ length: 6 }, (_, i) => toyVideoName(i + 1)));
     expect(index.videos[0]).toMatchObject({
       title: "green square",
       width: 320,
@@ -87,12 +80,7 @@ describe("index + search on the toy videos", () => {
   });
 
   it("ranks each toy caption's video first through `search`", async () => {
-    const queries = JSON.parse(await readFile(join(toy.toy, "queries.json"), "utf8")) as {
-      query: string;
-      videoId: string;
-      startSec?: number;
-      endSec?: number;
-    }[];
+    const queries = await readToyQueries(toy);
     for (const q of queries.filter((x) => x.startSec === undefined)) {
       const run = await runCli([
         "search",
@@ -113,12 +101,7 @@ describe("index + search on the toy videos", () => {
   });
 
   it("finds the moment of a scene in a scene-change video", async () => {
-    const queries = JSON.parse(await readFile(join(toy.toy, "queries.json"), "utf8")) as {
-      query: string;
-      videoId: string;
-      startSec?: number;
-      endSec?: number;
-    }[];
+    const queries = await readToyQueries(toy);
     const scenes = queries.filter((x) => x.startSec !== undefined);
     expect(scenes.length).toBeGreaterThan(0);
     for (const q of scenes) {

@@ -1,17 +1,23 @@
 // Crash safety: the real CLI killed with SIGKILL mid-run, started again with the same arguments,
 // ends with an index byte-identical to an uninterrupted run (same vectors, ids, order, no duplicates).
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/index/index-library.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
-import { PROJECT_ROOT } from "./shared-data.ts";
+import {
+  indexFiles,
+  makeToyFixture,
+  runCli,
+  spawnCli,
+  type ToyFixture,
+  toyModelOptions,
+} from "./indexer-fixtures.ts";
 
 const VIDEOS = 8;
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "indexer-resume-"));
@@ -20,13 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function spawnCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "indexer", "cli.ts"), ...args], {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
 
 function exited(
   child: ChildProcess,
@@ -48,12 +47,9 @@ describe("kill -9 and resume", () => {
     const args = (out: string) => [
       "index",
       toy.videos,
-      "--model",
-      toy.model,
       "--out",
       out,
-      "--captions",
-      join(toy.toy, "captions.csv"),
+      ...toyModelOptions(toy),
       "--sample",
       "fps:4",
       "--batch",

@@ -9,17 +9,23 @@ import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/index/index-library.ts";
 import { readIndex } from "../indexer/index/reader.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import {
+  indexFiles,
+  makeToyFixture,
+  runCli,
+  type ToyFixture,
+  toyVideoName,
+  toyVideoPath,
+} from "./indexer-fixtures.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";
 
 const BUCKET = "media";
 const ENV = ["AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"] as const;
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 let server: S3rver;
 let client: S3Client;
 const savedEnv: Record<string, string | undefined> = {};
-const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 async function put(key: string, file: string): Promise<void> {
   await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: await readFile(file) }));
@@ -58,10 +64,9 @@ beforeAll(async () => {
     region: "us-east-1",
     forcePathStyle: true,
   });
-  for (const n of [1, 2, 3, 4, 5])
-    await put(`library/shelf/${name(n)}.mp4`, join(toy.videos, `${name(n)}.mp4`));
+  for (const n of [1, 2, 3, 4, 5]) await put(`library/shelf/${toyVideoName(n)}.mp4`, toyVideoPath(toy, n));
   if (hasSharedData) await put("library/vid1.mp4", sharedPath("videos", "vid1.mp4"));
-  await put("library/notes.txt", join(toy.toy, "captions.csv")); // not a video: not listed
+  await put("library/notes.txt", toy.captions); // not a video: not listed
 });
 afterAll(async () => {
   for (const key of ENV) {
@@ -85,16 +90,21 @@ describe("an s3:// library", () => {
     const out = join(dir, "s3-index");
     const first = await index(`s3://${BUCKET}/library`, out);
     expect(first.code, first.stderr).toBe(0);
-    const expected = [...[1, 2, 3, 4, 5].map((n) => `shelf/${name(n)}`), ...(hasSharedData ? ["vid1"] : [])];
+    const expected = [
+      ...[1, 2, 3, 4, 5].map((n) => `shelf/${toyVideoName(n)}`),
+      ...(hasSharedData ? ["vid1"] : []),
+    ];
     expect((await readIndex(out)).videos.map((v) => v.id)).toEqual(expected);
     const record = JSON.parse(await readFile(join(out, "sync.json"), "utf8"));
     expect(record.videos[0].location).toBe("shelf/toy-01.mp4");
     expect(record.videos[0].source.etag).toMatch(/^"[0-9a-f]{32}"$/);
 
-    await put(`library/shelf/${name(2)}.mp4`, join(toy.videos, `${name(6)}.mp4`)); // new bytes: new ETag
-    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `library/shelf/${name(3)}.mp4` }));
-    await put(`library/shelf/${name(1)}.mp4`, join(toy.videos, `${name(1)}.mp4`)); // same bytes, same ETag
-    await put(`library/shelf/${name(7)}.mp4`, join(toy.videos, `${name(7)}.mp4`));
+    await put(`library/shelf/${toyVideoName(2)}.mp4`, toyVideoPath(toy, 6)); // new bytes: new ETag
+    await client.send(
+      new DeleteObjectCommand({ Bucket: BUCKET, Key: `library/shelf/${toyVideoName(3)}.mp4` }),
+    );
+    await put(`library/shelf/${toyVideoName(1)}.mp4`, toyVideoPath(toy, 1)); // same bytes, same ETag
+    await put(`library/shelf/${toyVideoName(7)}.mp4`, toyVideoPath(toy, 7));
     const sync = await index(`s3://${BUCKET}/library/`, out);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.summary?.sync).toMatchObject({
@@ -102,12 +112,12 @@ describe("an s3:// library", () => {
       changed: 1,
       removed: 1,
       unchanged: expected.length - 2,
-      removedIds: [`shelf/${name(3)}`],
+      removedIds: [`shelf/${toyVideoName(3)}`],
     });
     const after = await readIndex(out);
     const framesOf = (wanted: string[]) =>
       after.videos.filter((v) => wanted.includes(v.id)).reduce((n, v) => n + v.frames, 0);
-    expect(sync.summary?.frames).toBe(framesOf([`shelf/${name(2)}`, `shelf/${name(7)}`]));
+    expect(sync.summary?.frames).toBe(framesOf([`shelf/${toyVideoName(2)}`, `shelf/${toyVideoName(7)}`]));
 
     const fresh = join(dir, "s3-fresh");
     const freshRun = await index(`s3://${BUCKET}/library`, fresh);

@@ -3,23 +3,35 @@
 // Indexed Job sets it, SLURM_ARRAY_TASK_ID as `sbatch --array=1-3` does); `merge` of their indexes is
 // byte-identical to one unsharded run, and each shard uploaded into one (fake) Vectorize index with its
 // own ledger leaves it holding exactly the merged index's vectors.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CommandContext } from "../indexer/cli/command.ts";
 import { createUploadCommand } from "../indexer/commands/upload.ts";
+import { TOY_DEFAULT_DIM } from "../indexer/demo/toy-model.ts";
 import { SHARD_INDEX_VARIABLES } from "../indexer/discover/shard.ts";
 import { readIndex } from "../indexer/index/reader.ts";
 import { buildVectorRecords } from "../indexer/publish/vectorize/records.ts";
-import { startFakeVectorize } from "./fixtures/fake-vectorize-server.ts";
-import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
-import { PROJECT_ROOT } from "./shared-data.ts";
+import { fakeVectorizePerTest } from "./fixtures/fake-vectorize-server.ts";
+import {
+  indexFiles,
+  makeToyFixture,
+  recordingContext,
+  runCli,
+  spawnCli,
+  type ToyFixture,
+  toyIndexOptions,
+} from "./indexer-fixtures.ts";
 
 let dir = "";
 let toy: ToyFixture;
+// The toy model's dimension, as makeToyFixture writes it.
+const vectorize = fakeVectorizePerTest({
+  token: "test-token-shards-8Qw2",
+  indexName: "clips",
+  dimensions: TOY_DEFAULT_DIM,
+  asyncMutations: true,
+});
 
 const indexArgs = (out: string) => ["index", toy.videos, "--out", out, ...toyIndexOptions(toy)];
 
@@ -43,17 +55,9 @@ function runCliProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "indexer", "cli.ts"), ...args],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-      env,
-    },
-  );
+  const child = spawnCli(args, { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
 }
 
@@ -115,38 +119,17 @@ describe("index --shard auto as an array job", () => {
 
   it("each shard syncs straight into one Vectorize index, side by side", async () => {
     const whole = await readIndex(join(dir, "whole"));
-    const fake = await startFakeVectorize({
-      accountId: "0123456789abcdef0123456789abcdef",
-      token: "test-token-shards-8Qw2",
-      indexName: "clips",
-      dimensions: whole.manifest.model.dimension,
-      asyncMutations: true,
-    });
-    try {
-      const upload = createUploadCommand({
-        env: {
-          CLOUDFLARE_ACCOUNT_ID: "0123456789abcdef0123456789abcdef",
-          CLOUDFLARE_API_TOKEN: "test-token-shards-8Qw2",
-          CLOUDFLARE_API_BASE_URL: fake.baseUrl,
-        },
-      });
-      const context: CommandContext = {
-        stdout: { write: () => true },
-        stderr: { write: () => true },
-        stdin: Readable.from([]),
-        verbose: false,
-      };
-      for (const shardDir of shardDirs())
-        expect(await upload.run([shardDir, "--vectorize", "clips"], context)).toBe(0);
-      fake.settle();
-      expect(fake.violations).toEqual([]);
-      expect(fake.deletedIds).toEqual([]);
-      const records = await buildVectorRecords(whole);
-      expect([...fake.stored.keys()].sort()).toEqual(records.map((r) => r.id).sort());
-      for (const record of records) expect(fake.stored.get(record.id)?.metadata).toEqual(record.metadata);
-    } finally {
-      await fake.close();
-    }
+    const fake = await vectorize.start();
+    const upload = createUploadCommand({ env: vectorize.env() });
+    const { context } = recordingContext();
+    for (const shardDir of shardDirs())
+      expect(await upload.run([shardDir, "--vectorize", "clips"], context)).toBe(0);
+    fake.settle();
+    expect(fake.violations).toEqual([]);
+    expect(fake.deletedIds).toEqual([]);
+    const records = await buildVectorRecords(whole);
+    expect([...fake.stored.keys()].sort()).toEqual(records.map((r) => r.id).sort());
+    for (const record of records) expect(fake.stored.get(record.id)?.metadata).toEqual(record.metadata);
   });
 
   it("refuses in one line (exit 2) when no engine's variable is set", async () => {

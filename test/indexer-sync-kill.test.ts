@@ -1,13 +1,22 @@
 // kill -9 during a sync: the real CLI (a child process) is SIGKILLed at seeded points (after N videos
 // journaled, mid-way through writing the new index, between the two renames of the swap, after the
 // swap), run again, and must end byte-identical to a fresh build with no temporary folder left.
-import { type ChildProcess, spawn } from "node:child_process";
-import { copyFile, cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/index/index-library.ts";
-import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
+import { createPrng } from "../shared/prng.ts";
+import {
+  copyToyVideo,
+  indexFiles,
+  makeToyFixture,
+  runCli,
+  spawnCli,
+  type ToyFixture,
+  toyIndexOptions,
+  toyVideoName,
+} from "./indexer-fixtures.ts";
 import { PROJECT_ROOT } from "./shared-data.ts";
 
 let dir = "";
@@ -15,7 +24,6 @@ let toy: ToyFixture;
 let lib = "";
 let before = "";
 let fresh: Record<string, Buffer> = {};
-const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 const args = (out: string) => [
   "index",
@@ -25,36 +33,16 @@ const args = (out: string) => [
   ...toyIndexOptions(toy, ["--allow-unmatched", "--batch", "1"]),
 ];
 
-/** Mulberry32: the kill points' counts come from a fixed seed, so every run kills at the same spots. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(5);
-const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+// The kill points' counts come from a fixed seed, so every run kills at the same spots.
+const random = createPrng(5);
+const between = (lo: number, hi: number) => lo + random.nextInt(hi - lo + 1);
 
 function runKilled(out: string, killAt: object): Promise<NodeJS.Signals | null> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--import",
-      join(PROJECT_ROOT, "test", "kill-at-fs-call.ts"),
-      join(PROJECT_ROOT, "indexer", "cli.ts"),
-      ...args(out),
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "ignore", "ignore"],
-      env: { ...process.env, CLIP_TEST_KILL_AT: JSON.stringify(killAt) },
-    },
-  );
+  const child = spawnCli(args(out), {
+    preload: [join(PROJECT_ROOT, "test", "kill-at-fs-call.ts")],
+    stdio: "ignore",
+    env: { ...process.env, CLIP_TEST_KILL_AT: JSON.stringify(killAt) },
+  });
   return new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
 }
 
@@ -63,15 +51,14 @@ beforeAll(async () => {
   toy = await makeToyFixture(dir, 8);
   lib = join(dir, "lib");
   await mkdir(lib);
-  for (const n of [1, 2, 3, 4, 5, 6])
-    await copyFile(join(toy.videos, `${name(n)}.mp4`), join(lib, `${name(n)}.mp4`));
+  for (const n of [1, 2, 3, 4, 5, 6]) await copyToyVideo(toy, n, lib);
   before = join(dir, "before");
   expect((await runCli(args(before))).code).toBe(0);
   // The sync each kill interrupts: 2 added, 1 changed, 1 removed, 4 unchanged.
-  await copyFile(join(toy.videos, `${name(7)}.mp4`), join(lib, `${name(7)}.mp4`));
-  await copyFile(join(toy.videos, `${name(8)}.mp4`), join(lib, `${name(8)}.mp4`));
-  await copyFile(join(toy.videos, `${name(5)}.mp4`), join(lib, `${name(2)}.mp4`));
-  await rm(join(lib, `${name(4)}.mp4`));
+  await copyToyVideo(toy, 7, lib);
+  await copyToyVideo(toy, 8, lib);
+  await copyToyVideo(toy, 5, lib, 2);
+  await rm(join(lib, `${toyVideoName(4)}.mp4`));
   const freshDir = join(dir, "fresh");
   expect((await runCli(args(freshDir))).code).toBe(0);
   fresh = await indexFiles(freshDir);

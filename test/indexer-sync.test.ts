@@ -2,17 +2,25 @@
 // remove then compare with a fresh build byte for byte; settings changes; the toy videos' own captions under
 // the id rule; and the safety refusals (mass removal, foreign --out, unrelated files, manifest as
 // <videos>, unmatched captions, failed runs, leftover temp folders).
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/index/index-library.ts";
 import { readIndex } from "../indexer/index/reader.ts";
-import { indexFiles, makeToyFixture, runCli, type ToyFixture, toyIndexOptions } from "./indexer-fixtures.ts";
+import {
+  copyToyVideo,
+  indexFiles,
+  makeToyFixture,
+  runCli,
+  type ToyFixture,
+  toyIndexOptions,
+  toyModelOptions,
+  toyVideoName,
+} from "./indexer-fixtures.ts";
 
 let dir = "";
 let toy: ToyFixture;
-const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "indexer-sync-"));
@@ -26,7 +34,7 @@ afterAll(async () => {
 /** A library folder holding toy videos `numbers` (copies, so they can be changed and removed). */
 async function makeLibrary(path: string, numbers: number[]): Promise<string> {
   await mkdir(path, { recursive: true });
-  for (const n of numbers) await copyFile(join(toy.videos, `${name(n)}.mp4`), join(path, `${name(n)}.mp4`));
+  for (const n of numbers) await copyToyVideo(toy, n, path);
   return path;
 }
 
@@ -41,51 +49,41 @@ async function index(videos: string, out: string, extra: string[] = []) {
 describe("the toy demo files", () => {
   it("keep all 24 captions: captions name videos by the id rule (toy-01.mp4 -> toy-01)", async () => {
     const out = join(dir, "toy-index");
-    const run = await runCli([
-      "index",
-      toy.videos,
-      "--model",
-      toy.model,
-      "--out",
-      out,
-      "--captions",
-      join(toy.toy, "captions.csv"),
-      "--json",
-    ]);
+    const run = await runCli(["index", toy.videos, "--out", out, ...toyModelOptions(toy), "--json"]);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as IndexSummary;
     expect(summary.captions).toEqual({ stored: 24, reused: 0, notIndexed: 0, unmatched: 0 });
     const index = await readIndex(out);
-    expect(index.videos.map((v) => v.id)).toEqual(Array.from({ length: 12 }, (_, i) => name(i + 1)));
+    expect(index.videos.map((v) => v.id)).toEqual(Array.from({ length: 12 }, (_, i) => toyVideoName(i + 1)));
     expect(index.captions).toHaveLength(24);
   });
 
   it("refuses captions naming no video, naming them, unless --allow-unmatched", async () => {
     const lib = await makeLibrary(join(dir, "few"), [1, 2]);
     const args = ["index", lib, "--model", toy.model, "--out", join(dir, "few-index")];
-    const refused = await runCli([...args, "--captions", join(toy.toy, "captions.csv")]);
+    const refused = await runCli([...args, "--captions", toy.captions]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       /^error: 10 caption video ids of .*captions.csv match no video of the library \(toy-03, toy-04, toy-05, toy-06, toy-07 and 5 more\); .*--allow-unmatched/,
     );
     expect(await readdir(dir)).not.toContain("few-index");
-    const allowed = await runCli([...args, "--captions", join(toy.toy, "captions.csv"), "--allow-unmatched"]);
+    const allowed = await runCli([...args, "--captions", toy.captions, "--allow-unmatched"]);
     expect(allowed.code).toBe(0);
     expect(allowed.stderr).toMatch(/20 captions name no video and were left out/);
   });
 
   it("takes manifest.csv given as <videos> as the manifest; refuses it given twice", async () => {
     const out = join(dir, "from-manifest");
-    const run = await runCli(["index", join(toy.toy, "manifest.csv"), "--model", toy.model, "--out", out]);
+    const run = await runCli(["index", toy.manifest, "--model", toy.model, "--out", out]);
     expect(run.code).toBe(0);
     const index = await readIndex(out);
     expect(index.videos).toHaveLength(12);
     expect(index.videos[0]).toMatchObject({ id: "toy-01", title: "green square" });
     const twice = await runCli([
       "index",
-      join(toy.toy, "manifest.csv"),
+      toy.manifest,
       "--manifest",
-      join(toy.toy, "manifest.csv"),
+      toy.manifest,
       "--model",
       toy.model,
       "--out",
@@ -135,10 +133,10 @@ describe("sync", () => {
   });
 
   it("embeds only added and changed videos, drops removed ones, and equals a fresh build", async () => {
-    await copyFile(join(toy.videos, `${name(9)}.mp4`), join(lib, `${name(9)}.mp4`));
-    await copyFile(join(toy.videos, `${name(10)}.mp4`), join(lib, `${name(10)}.mp4`));
-    await copyFile(join(toy.videos, `${name(11)}.mp4`), join(lib, `${name(3)}.mp4`)); // changed content
-    await rm(join(lib, `${name(5)}.mp4`));
+    await copyToyVideo(toy, 9, lib);
+    await copyToyVideo(toy, 10, lib);
+    await copyToyVideo(toy, 11, lib, 3); // changed content
+    await rm(join(lib, `${toyVideoName(5)}.mp4`));
     const sync = await index(lib, synced);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.summary?.sync).toEqual({
@@ -148,7 +146,7 @@ describe("sync", () => {
       unchanged: 6,
       reused: 6,
       reembedReason: null,
-      removedIds: [name(5)],
+      removedIds: [toyVideoName(5)],
     });
     expect(sync.stderr).toMatch(
       /sync: 2 added, 1 changed, 1 removed, 6 unchanged \(6 kept without decoding\)/,
@@ -157,7 +155,7 @@ describe("sync", () => {
     const framesOf = (ids: string[]) =>
       index9.videos.filter((v) => ids.includes(v.id)).reduce((n, v) => n + v.frames, 0);
     // Only the three new or changed videos were decoded and embedded.
-    expect(sync.summary?.frames).toBe(framesOf([name(3), name(9), name(10)]));
+    expect(sync.summary?.frames).toBe(framesOf([toyVideoName(3), toyVideoName(9), toyVideoName(10)]));
     // Captions are reused by text (a text's vector depends on the text alone), the changed video's too.
     expect(sync.summary?.captions.reused).toBe(14);
 
@@ -223,7 +221,11 @@ describe("sync", () => {
     expect(pruned.code).toBe(0);
     // The small library's files are new copies (new mtimes): changed, re-embedded.
     expect(pruned.summary?.sync).toMatchObject({ removed: 6, changed: 3, unchanged: 0 });
-    expect((await readIndex(copy)).videos.map((v) => v.id)).toEqual([name(1), name(2), name(3)]);
+    expect((await readIndex(copy)).videos.map((v) => v.id)).toEqual([
+      toyVideoName(1),
+      toyVideoName(2),
+      toyVideoName(3),
+    ]);
   });
 
   it("never touches an --out that is not an index, or an index holding other files", async () => {
@@ -232,7 +234,7 @@ describe("sync", () => {
     const refused = await index(lib, foreign);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refusing to replace .*my-videos: it is not an index directory/);
-    expect(await readdir(foreign)).toEqual([`${name(1)}.mp4`]);
+    expect(await readdir(foreign)).toEqual([`${toyVideoName(1)}.mp4`]);
     expect(await readdir(dir)).not.toContain("my-videos.work");
 
     await writeFile(join(synced, "notes.txt"), "mine");
@@ -246,7 +248,7 @@ describe("sync", () => {
 
   it("keeps the good index when a run fails, and cleans temp folders a killed run left", async () => {
     const before = await indexFiles(synced);
-    await copyFile(join(toy.videos, `${name(12)}.mp4`), join(lib, `${name(12)}.mp4`));
+    await copyToyVideo(toy, 12, lib);
     await mkdir(join(dir, ".synced.tmp-999999"));
     await writeFile(join(dir, ".synced.tmp-999999", "vectors.npy"), "half written");
     const failed = await index(lib, synced, ["--device", "cuda"]);

@@ -8,22 +8,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexSummary } from "../indexer/index/index-library.ts";
 import { readIndex } from "../indexer/index/reader.ts";
 import { type FileServer, startFileServer } from "./http-file-server.ts";
-import { indexFiles, makeToyFixture, runCli } from "./indexer-fixtures.ts";
+import {
+  copyToyVideo,
+  indexFiles,
+  makeToyFixture,
+  runCli,
+  type ToyFixture,
+  toyVideoName,
+} from "./indexer-fixtures.ts";
 import { hasSharedData, sharedPath } from "./shared-data.ts";
 
 let dir = "";
-let toy: Awaited<ReturnType<typeof makeToyFixture>>;
+let toy: ToyFixture;
 let served = "";
 let server: FileServer;
-const name = (n: number) => `toy-${String(n).padStart(2, "0")}`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "indexer-url-list-"));
   toy = await makeToyFixture(dir, 6);
   served = join(dir, "www");
   await mkdir(join(served, "clips"), { recursive: true });
-  for (const n of [1, 2, 3, 4])
-    await copyFile(join(toy.videos, `${name(n)}.mp4`), join(served, "clips", `${name(n)}.mp4`));
+  for (const n of [1, 2, 3, 4]) await copyToyVideo(toy, n, join(served, "clips"));
   // A clip the project did not make, where ../shared is present.
   if (hasSharedData) await copyFile(sharedPath("videos", "vid1.mp4"), join(served, "clips", "vid1.mp4"));
   server = await startFileServer(served);
@@ -56,7 +61,7 @@ async function index(list: string, out: string) {
 }
 
 describe("a list file of http:// URLs", () => {
-  const clips = [1, 2, 3, 4].map((n) => `/clips/${name(n)}.mp4`);
+  const clips = [1, 2, 3, 4].map((n) => `/clips/${toyVideoName(n)}.mp4`);
   const all = () => (hasSharedData ? [...clips, "/clips/vid1.mp4"] : clips);
 
   it("is indexed by ffmpeg reading the URLs, synced by ETag, and equals a fresh build", async () => {
@@ -74,7 +79,7 @@ describe("a list file of http:// URLs", () => {
     expect(sync.videos[0].source.etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
 
     // Rewrite one served file with other contents: a new ETag, so changed; the rest untouched.
-    await copyFile(join(toy.videos, `${name(5)}.mp4`), join(served, "clips", `${name(2)}.mp4`));
+    await copyToyVideo(toy, 5, join(served, "clips"), 2);
     server.requests.length = 0;
     const again = await index(list, out);
     expect(again.code, again.stderr).toBe(0);
@@ -86,7 +91,7 @@ describe("a list file of http:// URLs", () => {
     });
     // Only the changed video was decoded again: ffmpeg asked for no other URL.
     const decoded = new Set(server.requests.filter((r) => r.userAgent.startsWith("Lavf")).map((r) => r.path));
-    expect(decoded).toEqual(new Set([`/clips/${name(2)}.mp4`]));
+    expect(decoded).toEqual(new Set([`/clips/${toyVideoName(2)}.mp4`]));
     const fresh = join(dir, "url-fresh");
     expect((await index(list, fresh)).code).toBe(0);
     expect(await indexFiles(out)).toEqual(await indexFiles(fresh));

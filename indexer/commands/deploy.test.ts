@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureIndex, fixtureModel } from "../../test/fixtures/factory.ts";
-import { main } from "../cli.ts";
+import { runCli as runTestCli } from "../../test/indexer-fixtures.ts";
 import { TOY_DEFAULT_DIM, TOY_MODEL_ID } from "../demo/toy-model.ts";
 import { writeIndexAtomically } from "../index/writer.ts";
 import { wranglerHint } from "../publish/deploy/run-wrangler.ts";
@@ -16,14 +16,7 @@ let index: string;
 
 /** Runs the CLI; returns the exit status and what it printed. */
 async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: process.stdin,
-    verbose: false,
-  });
+  const { code: status, stdout, stderr } = await runTestCli(args, { verbose: false });
   return { status, stdout, stderr };
 }
 

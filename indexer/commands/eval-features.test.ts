@@ -2,22 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeNpy, type NpyArray } from "../../shared/npy.ts";
 import { createPrng } from "../../shared/prng.ts";
+import { runCli as runTestCli } from "../../test/indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import { main } from "../cli.ts";
 
 async function runCli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: new PassThrough(),
-    verbose: false,
-  });
+  const { code: status, stdout, stderr } = await runTestCli(args, { verbose: false });
   return { status, stdout, stderr };
 }
 

@@ -4,22 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
+import { recordingContext } from "../../test/indexer-fixtures.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import type { CommandContext } from "../cli/command.ts";
 import { main } from "../cli.ts";
 import { hasNativeFfmpeg } from "../decode/ffmpeg-native.ts";
-
-function capture() {
-  let out = "";
-  let err = "";
-  const context: CommandContext = {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    stdin: process.stdin,
-    verbose: false,
-  };
-  return { context, stdout: () => out, stderr: () => err };
-}
 
 const decoders = hasNativeFfmpeg() ? ["native", "wasm"] : ["wasm"];
 
@@ -36,7 +24,7 @@ describe.skipIf(!hasSharedData)(`frames command ${hasSharedData ? "" : SHARED_DA
     "--decoder %s writes the reference tensors, frames.json and a JPEG thumbnail",
     async (decoder) => {
       const out = join(dir, decoder);
-      const io = capture();
+      const io = recordingContext();
       const code = await main(
         [
           "frames",
@@ -84,7 +72,7 @@ describe.skipIf(!hasSharedData)(`frames command ${hasSharedData ? "" : SHARED_DA
   );
 
   it("rejects a bad --sample and a missing video with one-line errors", async () => {
-    const bad = capture();
+    const bad = recordingContext();
     expect(
       await main(
         ["frames", sharedPath("videos", "vid1.mp4"), "--out", dir, "--sample", "every:2"],
@@ -92,7 +80,7 @@ describe.skipIf(!hasSharedData)(`frames command ${hasSharedData ? "" : SHARED_DA
       ),
     ).toBe(2);
     expect(bad.stderr()).toMatch(/^error: bad --sample "every:2"/);
-    const missing = capture();
+    const missing = recordingContext();
     expect(await main(["frames", join(dir, "none.mp4"), "--out", dir], missing.context)).toBe(2);
     expect(missing.stderr()).toMatch(/^error: .*none\.mp4: no such video file\n$/);
   });

@@ -2,22 +2,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureModel } from "../../test/fixtures/factory.ts";
-import type { CommandContext } from "../cli/command.ts";
-import { main } from "../cli.ts";
+import { runCli as runTestCli } from "../../test/indexer-fixtures.ts";
 
 async function runCli(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const context: CommandContext = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([""]),
-    verbose: false,
-  };
-  const status = await main(argv, context);
+  const { code: status, stdout, stderr } = await runTestCli(argv, { verbose: false });
   return { status, stdout, stderr };
 }
 

@@ -3,24 +3,14 @@ import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli as runTestCli } from "../../test/indexer-fixtures.ts";
 import { hasSharedData, PROJECT_ROOT, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import type { CommandContext } from "../cli/command.ts";
-import { main } from "../cli.ts";
 
 /** Runs the CLI in-process; returns exit status and what it wrote. */
 async function runCli(argv: string[], stdinText = "") {
-  let stdout = "";
-  let stderr = "";
-  const context: CommandContext = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([stdinText]),
-    verbose: false,
-  };
-  const status = await main(argv, context);
+  const { code: status, stdout, stderr } = await runTestCli(argv, { verbose: false, stdin: stdinText });
   return { status, stdout, stderr };
 }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CommandContext } from "../cli/command.ts";
+import { recordingContext } from "../../test/indexer-fixtures.ts";
 import { main } from "../cli.ts";
 import { countParameters } from "../onnx/graph-builder.ts";
 import { initializerShapes, readOnnxModel, readOnnxProto } from "../onnx/read-model.ts";
@@ -36,18 +36,6 @@ function visionParameters(
 ) {
   const block = 2 * 2 * w + 4 * (w * w + w) + (w * mlp + mlp) + (mlp * w + w);
   return w * 3 * patch * patch + w + tokens * w + 2 * w + layers * block + 2 * w + w * proj;
-}
-
-function capture() {
-  let stdout = "";
-  let stderr = "";
-  const context: CommandContext = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    stdin: process.stdin,
-    verbose: false,
-  };
-  return { context, out: () => stdout, err: () => stderr };
 }
 
 describe("CLIP parameter formulas", () => {
@@ -167,19 +155,19 @@ describe("writeRandomModel (tiny)", () => {
 
 describe("npm run cli -- generate random", () => {
   it("writes a model and prints its summary as JSON on stdout", async () => {
-    const io = capture();
+    const io = recordingContext();
     const out = join(root, "cli");
     const status = await main(
       ["generate", "random", "--arch", "tiny", "--out", out, "--seed", "7"],
       io.context,
     );
     expect(status).toBe(0);
-    expect(JSON.parse(io.out())).toMatchObject({
+    expect(JSON.parse(io.stdout())).toMatchObject({
       id: "random-clip-tiny-seed7-genvocab",
       arch: "tiny",
       seed: 7,
     });
-    expect(io.err()).toMatch(/wrote .*cli/);
+    expect(io.stderr()).toMatch(/wrote .*cli/);
     expect(existsSync(join(out, "onnx", "vision_model.onnx_data"))).toBe(true);
   });
 
@@ -191,15 +179,15 @@ describe("npm run cli -- generate random", () => {
     [["generate", "random", "--arch", "tiny"], /missing required option --out/],
     [["generate", "random", "--arch", "tiny", "--out", "x", "--seed", "1.5"], /--seed must be an integer/],
   ])("%j fails with one line and status 2", async (argv, message) => {
-    const io = capture();
+    const io = recordingContext();
     expect(await main(argv, io.context)).toBe(2);
-    expect(io.err()).toMatch(message);
-    expect(io.err().trim().split("\n")).toHaveLength(1);
+    expect(io.stderr()).toMatch(message);
+    expect(io.stderr().trim().split("\n")).toHaveLength(1);
   });
 
   it("prints the kinds and their options for --help", async () => {
-    const io = capture();
+    const io = recordingContext();
     expect(await main(["generate", "random", "--help"], io.context)).toBe(0);
-    expect(io.out()).toMatch(/generate random \[OPTIONS\] --arch=<vit-b32\|tiny> --out=<DIR>/);
+    expect(io.stdout()).toMatch(/generate random \[OPTIONS\] --arch=<vit-b32\|tiny> --out=<DIR>/);
   });
 });

@@ -3,25 +3,24 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureIndex } from "../../../test/fixtures/factory.ts";
 import {
+  FAKE_ACCOUNT_ID,
   type FakeVectorize,
-  type FakeVectorizeOptions,
-  startFakeVectorize,
+  fakeVectorizePerTest,
 } from "../../../test/fixtures/fake-vectorize-server.ts";
-import { syntheticIndex } from "../../../test/fixtures/synthetic-index.ts";
-import type { CommandContext } from "../../cli/command.ts";
-import { main } from "../../cli.ts";
+import { recordingContext, runCli } from "../../../test/indexer-fixtures.ts";
 import { createUploadCommand } from "../../commands/upload.ts";
 import { writeIndexAtomically } from "../../index/writer.ts";
 import { buildVectorRecords } from "./records.ts";
 import type { UploadSummary } from "./upload-index.ts";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ACCOUNT = FAKE_ACCOUNT_ID;
 const TOKEN = "test-token-Zq8Xw2Lm9Pv4Rt7Ys1Kd";
 const DIMENSION = 16;
-const INDEX = syntheticIndex({
+const INDEX = fixtureIndex({
+  kind: "synthetic",
   videos: 7,
   dimension: DIMENSION,
   aggregations: ["mean", "kmeans:2"],
@@ -32,8 +31,9 @@ const INDEX = syntheticIndex({
 const EXPECTED_IDS = (await buildVectorRecords(INDEX)).map((record) => record.id);
 
 let dir = "";
-let fake: FakeVectorize | undefined;
 let sleeps: number[] = [];
+const vectorize = fakeVectorizePerTest({ token: TOKEN, indexName: "clips", dimensions: DIMENSION });
+const startFake = vectorize.start;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "upload-test-"));
@@ -44,40 +44,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function startFake(options: Partial<FakeVectorizeOptions> = {}) {
-  fake = await startFakeVectorize({
-    accountId: ACCOUNT,
-    token: TOKEN,
-    indexName: "clips",
-    dimensions: DIMENSION,
-    ...options,
-  });
-  return fake;
-}
-
 /** Runs the command with injected env and instant, recorded sleeps; InputError propagates. */
 async function runUpload(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}) {
-  let stdout = "";
-  let stderr = "";
   sleeps = [];
-  const context: CommandContext = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    verbose: false,
-  };
-  const env = options.env ?? {
-    CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-    CLOUDFLARE_API_TOKEN: TOKEN,
-    CLOUDFLARE_API_BASE_URL: fake?.baseUrl ?? "http://127.0.0.1:9",
-  };
+  const recording = recordingContext();
   const command = createUploadCommand({
-    env,
+    env: options.env ?? vectorize.env(),
     timeoutMs: options.timeoutMs ?? 5000,
     retry: {
       maxAttempts: 4,
@@ -87,8 +59,8 @@ async function runUpload(args: string[], options: { env?: Record<string, string>
       },
     },
   });
-  const status = await command.run([join(dir, "index"), ...args], context);
-  return { status, stdout, stderr };
+  const status = await command.run([join(dir, "index"), ...args], recording.context);
+  return { status, stdout: recording.stdout(), stderr: recording.stderr() };
 }
 
 function expectEveryVectorOnce(server: FakeVectorize, ids = EXPECTED_IDS) {
@@ -219,11 +191,7 @@ describe("upload to Vectorize", () => {
 
   it("explains a rejected token or a missing index without printing secrets", async () => {
     await startFake();
-    const wrong = {
-      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-      CLOUDFLARE_API_TOKEN: "wrong-token-123",
-      CLOUDFLARE_API_BASE_URL: fake!.baseUrl,
-    };
+    const wrong = vectorize.env({ CLOUDFLARE_API_TOKEN: "wrong-token-123" });
     const auth = runUpload(["--vectorize", "clips"], { env: wrong });
     await expect(auth).rejects.toThrow(/refused the request \(HTTP 401.*Vectorize Write/);
     await expect(auth).rejects.not.toThrow(/wrong-token-123|0123456789abcdef/);
@@ -242,15 +210,9 @@ describe("upload to Vectorize", () => {
   });
 
   it("builds the batches on --dry-run without credentials or network (through the CLI)", async () => {
-    let stdout = "";
-    const status = await main(
+    const { code: status, stdout } = await runCli(
       ["upload", join(dir, "index"), "--vectorize", "clips", "--dry-run", "--no-ledger", "--json"],
-      {
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: () => true },
-        stdin: Readable.from([]),
-        verbose: false,
-      },
+      { verbose: false },
     );
     expect(status).toBe(0);
     const summary = JSON.parse(stdout) as UploadSummary;
@@ -305,11 +267,7 @@ describe("upload through redirects and with --timeout", () => {
     const front = await startRedirectingFront(server.baseUrl, status);
     try {
       const result = await runUpload(["--vectorize", "clips", "--batch-size", "5000"], {
-        env: {
-          CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-          CLOUDFLARE_API_TOKEN: TOKEN,
-          CLOUDFLARE_API_BASE_URL: front.baseUrl,
-        },
+        env: vectorize.env({ CLOUDFLARE_API_BASE_URL: front.baseUrl }),
       });
       expect(result.stderr).not.toContain("failed");
       expect(result.status).toBe(0);
@@ -333,15 +291,9 @@ describe("upload through redirects and with --timeout", () => {
   }, 30_000);
 
   it.each([["0"], ["3601"], ["1.5"], ["soon"]])("refuses --timeout %s with exit 2", async (value) => {
-    const { main: run } = await import("../../cli.ts");
-    const status = await run(
+    const { code: status } = await runCli(
       ["upload", join(dir, "index"), "--vectorize", "clips", "--dry-run", "--timeout", value],
-      {
-        stdout: { write: () => true },
-        stderr: { write: () => true },
-        stdin: Readable.from([]),
-        verbose: false,
-      },
+      { verbose: false },
     );
     expect(status).toBe(2);
   });

@@ -6,15 +6,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureIndex } from "../../../test/fixtures/factory.ts";
 import {
+  FAKE_ACCOUNT_ID,
   type FakeVectorize,
-  type FakeVectorizeOptions,
-  startFakeVectorize,
+  fakeVectorizePerTest,
 } from "../../../test/fixtures/fake-vectorize-server.ts";
-import { syntheticIndex } from "../../../test/fixtures/synthetic-index.ts";
-import type { CommandContext } from "../../cli/command.ts";
+import { recordingContext } from "../../../test/indexer-fixtures.ts";
 import { createUploadCommand } from "../../commands/upload.ts";
 import { inShard } from "../../discover/shard.ts";
 import { assembleIndex, splitIndex } from "../../index/assemble.ts";
@@ -24,7 +23,7 @@ import { writeIndexAtomically } from "../../index/writer.ts";
 import { buildVectorRecords } from "./records.ts";
 import type { UploadSummary } from "./upload-index.ts";
 
-const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ACCOUNT = FAKE_ACCOUNT_ID;
 const TOKEN = "test-token-sync-4Rt7Ys1Kd";
 const DIMENSION = 8;
 const SHAPE = {
@@ -35,7 +34,13 @@ const SHAPE = {
 };
 
 let dir = "";
-let fake: FakeVectorize | undefined;
+const vectorize = fakeVectorizePerTest({
+  token: TOKEN,
+  indexName: "clips",
+  dimensions: DIMENSION,
+  asyncMutations: true,
+});
+const startFake = vectorize.start;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vectorize-sync-"));
@@ -43,22 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function startFake(options: Partial<FakeVectorizeOptions> = {}) {
-  fake = await startFakeVectorize({
-    accountId: ACCOUNT,
-    token: TOKEN,
-    indexName: "clips",
-    dimensions: DIMENSION,
-    asyncMutations: true,
-    ...options,
-  });
-  return fake;
-}
 
 /** `index` with some videos dropped, some videos' vectors replaced by `changed`'s, and `added`'s videos added. */
 function edit(
@@ -76,25 +65,14 @@ function edit(
 }
 
 async function upload(indexDir: string, args: string[] = []) {
-  let stdout = "";
-  let stderr = "";
-  const context: CommandContext = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    verbose: false,
-  };
+  const recording = recordingContext();
   const command = createUploadCommand({
-    env: {
-      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-      CLOUDFLARE_API_TOKEN: TOKEN,
-      CLOUDFLARE_API_BASE_URL: fake?.baseUrl,
-    },
+    env: vectorize.env(),
     timeoutMs: 5000,
     retry: { maxAttempts: 3, random: () => 0.5, sleep: async () => {} },
   });
-  const status = await command.run([indexDir, "--vectorize", "clips", ...args, "--json"], context);
-  return { status, stderr, summary: JSON.parse(stdout) as UploadSummary };
+  const status = await command.run([indexDir, "--vectorize", "clips", ...args, "--json"], recording.context);
+  return { status, stderr: recording.stderr(), summary: JSON.parse(recording.stdout()) as UploadSummary };
 }
 
 /** The remote (after its pending mutations are applied) holds exactly the records of `index`. */
@@ -111,9 +89,9 @@ async function expectRemoteEquals(server: FakeVectorize, index: IndexData) {
 }
 
 describe("upload syncs the Vectorize index with the local one", () => {
-  const before = syntheticIndex({ ...SHAPE, videos: 8, seed: 7 });
-  const changed = syntheticIndex({ ...SHAPE, videos: 8, seed: 99 });
-  const extra = syntheticIndex({ ...SHAPE, videos: 1, ids: ["video-9.mp4"], seed: 5 });
+  const before = fixtureIndex({ kind: "synthetic", ...SHAPE, videos: 8, seed: 7 });
+  const changed = fixtureIndex({ kind: "synthetic", ...SHAPE, videos: 8, seed: 99 });
+  const extra = fixtureIndex({ kind: "synthetic", ...SHAPE, videos: 1, ids: ["video-9.mp4"], seed: 5 });
   const after = edit(
     before,
     ["video-3.mp4"],
@@ -181,33 +159,26 @@ describe("upload syncs the Vectorize index with the local one", () => {
     await startFake();
     const indexDir = join(dir, "printed");
     await writeIndexAtomically(indexDir, before);
-    const command = createUploadCommand({
-      env: {
-        CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-        CLOUDFLARE_API_TOKEN: TOKEN,
-        CLOUDFLARE_API_BASE_URL: fake?.baseUrl,
-      },
-    });
-    let stderr = "";
-    const context: CommandContext = {
-      stdout: { write: () => true },
-      stderr: { write: (text: string) => (stderr += text) },
-      stdin: Readable.from([]),
-      verbose: false,
-    };
-    expect(await command.run([indexDir, "--vectorize", "clips"], context)).toBe(0);
+    const command = createUploadCommand({ env: vectorize.env() });
+    expect(await command.run([indexDir, "--vectorize", "clips"], recordingContext().context)).toBe(0);
     await rm(indexDir, { recursive: true });
     await writeIndexAtomically(indexDir, edit(before, ["video-3.mp4"], null, null));
-    stderr = "";
-    expect(await command.run([indexDir, "--vectorize", "clips"], context)).toBe(0);
+    const second = recordingContext();
+    expect(await command.run([indexDir, "--vectorize", "clips"], second.context)).toBe(0);
     // Dropping video-3 deletes its 6 vectors and its 2 captions; nothing else is sent.
-    expect(stderr).toContain(
+    expect(second.stderr()).toContain(
       'synced "clips" (56 vectors: 21 video, 21 segment, 14 caption): 0/0 upserted (0 new, 0 changed), 8 deleted, 56 unchanged',
     );
   });
 
   it("resumes a failed delete from the ledger, and stays within 1000 ids a delete", async () => {
-    const big = syntheticIndex({ dimension: DIMENSION, videos: 300, segmentsPerVideo: 4, seed: 3 });
+    const big = fixtureIndex({
+      kind: "synthetic",
+      dimension: DIMENSION,
+      videos: 300,
+      segmentsPerVideo: 4,
+      seed: 3,
+    });
     let failDeletes = true;
     const server = await startFake({ deleteFault: () => (failDeletes ? "500" : undefined) });
     const indexDir = join(dir, "big");
@@ -259,7 +230,7 @@ describe("upload syncs the Vectorize index with the local one", () => {
 });
 
 describe("shards of one library upload side by side into one Vectorize index", () => {
-  const whole = syntheticIndex({ ...SHAPE, videos: 9, seed: 11 });
+  const whole = fixtureIndex({ kind: "synthetic", ...SHAPE, videos: 9, seed: 11 });
   const ids = whole.videos.map((v) => v.id);
   const settings: SyncSettings = {
     vision: { id: "synthetic", dimension: DIMENSION, file: "vision_model.onnx", sizeBytes: 1, mtimeMs: 1 },
