@@ -226,14 +226,9 @@ async function main() {
   const { prepareEdgeModel } = await import("../indexer/prepare-edge/prepare-edge-model.ts");
   let modelDir = values.model;
   if (!modelDir) {
-    const { ensureRandomModel } = await import("../indexer/demo/random-cache.ts");
+    const { benchModelDir } = await import("./lib/fixtures.ts");
     process.stderr.write("random ViT-B/32 (generate random, cached under models/.cache) ...\n");
-    modelDir = ensureRandomModel({
-      arch: "vit-b32",
-      seed: 0,
-      vocabDir: resolve(ROOT, "..", "shared", "clip"),
-      cacheRoot: join(ROOT, "models", ".cache"),
-    });
+    modelDir = benchModelDir();
   }
   modelDir = resolve(modelDir);
   const variants: Variant[] = [{ name: "fp32", kind: "fp32", dir: modelDir }];

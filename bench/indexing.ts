@@ -11,12 +11,12 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { decodeVideoFrames } from "../indexer/decode/decode-video.ts";
 import { parseSampling } from "../indexer/decode/sampling.ts";
-import { ensureRandomModel } from "../indexer/demo/random-cache.ts";
 import { discoverVideos } from "../indexer/discover/discover.ts";
 import { loadImageTower } from "../indexer/embed/clip-towers.ts";
 import { resolveModelDir } from "../indexer/embed/model-dir.ts";
 import { indexLibrary } from "../indexer/index/index-library.ts";
 import { parseAggregation } from "../shared/aggregate.ts";
+import { fixtureModel } from "../test/fixtures/factory.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -133,8 +133,7 @@ if (isEntryPoint) {
       json: { type: "boolean", default: false },
     },
   });
-  const modelDir =
-    values.model ?? ensureRandomModel({ arch: "vit-b32", cacheRoot: join(ROOT, "models", ".cache") });
+  const modelDir = values.model ?? fixtureModel({ kind: "random", arch: "vit-b32" });
   const options = {
     modelDir,
     videosDir: values.videos,

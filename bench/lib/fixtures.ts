@@ -8,6 +8,7 @@ import { writeIndexAtomically } from "../../indexer/index/writer.ts";
 import { readEdgeManifest } from "../../indexer/prepare-edge/load-edge-encoder.ts";
 import { prepareEdgeModel } from "../../indexer/prepare-edge/prepare-edge-model.ts";
 import { writeQuantizedTower } from "../../indexer/prepare-edge/quantize-tower.ts";
+import { createPrng } from "../../shared/prng.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 import { fixtureIndex, fixtureModel } from "../../test/fixtures/factory.ts";
 
@@ -122,16 +123,11 @@ export function benchSentences(modelDir: string): { source: string; sentences: S
     readFileSync(model.vocabPath, "utf8"),
     readFileSync(model.mergesPath, "utf8"),
   );
-  let state = 12345;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  const prng = createPrng(12345);
   const sentences = Array.from({ length: 1000 }, () => {
-    const text = Array.from(
-      { length: 5 + Math.floor(next() * 10) },
-      () => WORDS[Math.floor(next() * WORDS.length)],
-    ).join(" ");
+    const text = Array.from({ length: 5 + prng.nextInt(10) }, () => WORDS[prng.nextInt(WORDS.length)]).join(
+      " ",
+    );
     return { text, ids: tokenizer.encode(text).ids.slice(1, -1) };
   });
   return { source: "1000 seeded synthetic sentences (../shared absent)", sentences };
