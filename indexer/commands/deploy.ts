@@ -8,7 +8,7 @@ import { emptyLedger } from "../../shared/deployment/ledger.ts";
 import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel, INDEX_FILES } from "../../shared/index-format.ts";
-import { EDGE_FILES } from "../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES } from "../../shared/model/edge-manifest.ts";
 import { defineCommand } from "../cli/define-command.ts";
 import { resolveModelDir } from "../embed/model-dir.ts";
 import { readIndex } from "../index/reader.ts";

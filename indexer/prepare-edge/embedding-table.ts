@@ -1,7 +1,7 @@
 // Encodes the extracted token-embedding table into the compact file the edge encoder reads (int8 + row scales,
 // or float16); the layout is documented on EdgeManifest["table"].
 import { float32ToFloat16Array } from "../../shared/float16.ts";
-import { EDGE_FILES, type EdgeManifest, type EdgeTableDtype } from "../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES, type EdgeManifest, type EdgeTableDtype } from "../../shared/model/edge-manifest.ts";
 import { quantizeRows } from "../../shared/search/quantize.ts";
 
 /** The table file's bytes and its edge.json description. */

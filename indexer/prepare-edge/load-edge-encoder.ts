@@ -2,13 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import {
-  createEdgeTextEncoder,
-  EDGE_FILES,
-  type EdgeManifest,
-  type EdgeTextEncoder,
-  parseEdgeManifest,
-} from "../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES, type EdgeManifest, parseEdgeManifest } from "../../shared/model/edge-manifest.ts";
+import { createEdgeTextEncoder, type EdgeTextEncoder } from "../../shared/model/edge-text-encoder.ts";
 import type { OrtNamespace, OrtSessionOptions } from "../../shared/model/ort-types.ts";
 import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
 

@@ -19,7 +19,7 @@ import {
   type EdgeIntInput,
   type EdgeManifest,
   type EdgeTableDtype,
-} from "../../shared/model/edge-text-encoder.ts";
+} from "../../shared/model/edge-manifest.ts";
 import type { OrtTensor } from "../../shared/model/ort-types.ts";
 import { describeTowerFile, type ModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
 import { nodeOrt } from "../embed/onnx-runtime.ts";

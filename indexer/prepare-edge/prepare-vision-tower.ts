@@ -5,11 +5,7 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../../shared/deployment/sha256.ts";
 import { InputError } from "../../shared/errors.ts";
-import {
-  EDGE_FILES,
-  type EdgeVisionDtype,
-  type EdgeVisionTower,
-} from "../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES, type EdgeVisionDtype, type EdgeVisionTower } from "../../shared/model/edge-manifest.ts";
 import { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { cosine } from "../../shared/vectors.ts";
 import { describeTowerFile, type ModelDirectory, resolveModelDir, towerFile } from "../embed/model-dir.ts";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../shared/deployment/sha256.ts";
-import { parseEdgeManifest } from "../../shared/model/edge-text-encoder.ts";
+import { parseEdgeManifest } from "../../shared/model/edge-manifest.ts";
 import { ClipImageEncoder } from "../../shared/model/image-encoder.ts";
 import { npyToFloat32, parseNpy } from "../../shared/npy.ts";
 import { cosine } from "../../shared/vectors.ts";

@@ -2,12 +2,8 @@
 // 503 that a later request recovers from (a failed ORT initialisation cannot be retried in the isolate).
 
 import type { BlobRef } from "../../shared/deployment/deployment-format.ts";
-import {
-  EDGE_FILES,
-  type EdgeManifest,
-  edgeTableBytes,
-  parseEdgeManifest,
-} from "../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES, type EdgeManifest, parseEdgeManifest } from "../../shared/model/edge-manifest.ts";
+import { edgeTableBytes } from "../../shared/model/token-table.ts";
 import { ApiError } from "../http/api-error.ts";
 
 /** The model directory in R2: parsed edge.json and the R2 key of every file it names. */

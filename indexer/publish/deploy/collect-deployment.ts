@@ -11,7 +11,7 @@ import type { DeploymentInput, PlannedFile } from "../../../shared/deployment/pl
 import { packThumbnails } from "../../../shared/deployment/thumbnail-pack.ts";
 import { InputError } from "../../../shared/errors.ts";
 import { INDEX_FILES } from "../../../shared/index-format.ts";
-import type { EdgeVisionTower } from "../../../shared/model/edge-text-encoder.ts";
+import type { EdgeVisionTower } from "../../../shared/model/edge-manifest.ts";
 import { readSyncRecord } from "../../index/read-sync-record.ts";
 import { directorySource, readIndex } from "../../index/reader.ts";
 import { readEdgeManifest } from "../../prepare-edge/load-edge-encoder.ts";

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { EDGE_FILES } from "../../../shared/model/edge-text-encoder.ts";
+import { EDGE_FILES } from "../../../shared/model/edge-manifest.ts";
 import { cachedStep } from "./cached-step.ts";
 import { codeRecipe } from "./code-recipe.ts";
 import type { StepRunner } from "./run-command.ts";
