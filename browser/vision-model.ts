@@ -2,6 +2,7 @@
 // index the page searches (/api/health's model id and dimension), its file from Cache Storage or downloaded
 // once with progress, and a ClipImageEncoder over it in onnxruntime-web.
 import type { PreprocessConfig } from "../shared/image/preprocess.ts";
+import { readPreprocessConfig } from "../shared/image/read-preprocess-config.ts";
 import { ClipImageEncoder } from "../shared/model/image-encoder.ts";
 import { type ByteProgress, fetchCached } from "./fetch-cached.ts";
 import { browserOrt } from "./ort-browser.ts";
@@ -48,23 +49,29 @@ function errorMessage(body: unknown): string | undefined {
   return typeof error?.message === "string" ? error.message : undefined;
 }
 
-function isInfo(body: unknown): body is VisionModelInfo {
+/** The page's one-line refusal of a description it cannot use (the problem itself is the server's bug). */
+function refuseUnreadable(): never {
+  throw new Error("the server's description of the image encoder could not be read; try again later");
+}
+
+/** The body of GET /api/model/vision as VisionModelInfo, its preprocess checked as edge.json's is. */
+function readInfo(body: unknown): VisionModelInfo {
   const info = body as Partial<VisionModelInfo> | null;
-  const p = info?.preprocess;
-  return (
-    typeof info?.modelId === "string" &&
-    Number.isInteger(info.dimension) &&
-    Number.isInteger(info.bytes) &&
-    typeof info.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(info.sha256) &&
-    typeof info.url === "string" &&
-    Number.isInteger(p?.shortestEdge) &&
-    Number.isInteger(p?.cropSize) &&
-    Array.isArray(p?.mean) &&
-    p.mean.length === 3 &&
-    Array.isArray(p?.std) &&
-    p.std.length === 3
-  );
+  if (
+    !(
+      typeof info?.modelId === "string" &&
+      Number.isInteger(info.dimension) &&
+      Number.isInteger(info.bytes) &&
+      typeof info.sha256 === "string" &&
+      /^[0-9a-f]{64}$/.test(info.sha256) &&
+      typeof info.url === "string"
+    )
+  )
+    refuseUnreadable();
+  return {
+    ...info,
+    preprocess: readPreprocessConfig(info.preprocess, "preprocess", refuseUnreadable),
+  } as VisionModelInfo;
 }
 
 /** The vision model's description, refused unless it is the model of the index the page searches. */
@@ -79,9 +86,7 @@ export async function fetchVisionInfo(): Promise<VisionModelInfo> {
       errorMessage(vision.body) ??
         `the server answered ${vision.status} for the image encoder; try again later`,
     );
-  if (!isInfo(vision.body))
-    throw new Error("the server's description of the image encoder could not be read; try again later");
-  const info = vision.body;
+  const info = readInfo(vision.body);
   const index = (health.body as { index?: { model?: { id?: unknown; dimension?: unknown } } } | null)?.index
     ?.model;
   if (!index) throw new Error(errorMessage(health.body) ?? "no index is loaded; try again later");

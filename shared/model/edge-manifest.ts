@@ -3,6 +3,7 @@
 // the optional `vision` section, the browser's image encoder).
 import { InputError } from "../errors.ts";
 import type { PreprocessConfig } from "../image/preprocess.ts";
+import { readPreprocessConfig } from "../image/read-preprocess-config.ts";
 
 export const EDGE_FORMAT = "clip-edge-text-encoder";
 export const EDGE_FORMAT_VERSION = 1;
@@ -118,18 +119,12 @@ function finite(value: unknown, field: string): number {
   return value;
 }
 
-function triple(value: unknown, field: string): readonly [number, number, number] {
-  if (!Array.isArray(value) || value.length !== 3) fail(`${field} must be 3 numbers`);
-  return [finite(value[0], `${field}[0]`), finite(value[1], `${field}[1]`), finite(value[2], `${field}[2]`)];
-}
-
 /** edge.json `vision`, checked: every field present, the sizes consistent with the model. */
 function visionTower(value: unknown, dimension: number): EdgeVisionTower {
   if (!isRecord(value) || !isRecord(value.preprocess)) fail("vision must be an object with preprocess");
   if (value.dtype !== "int8" && value.dtype !== "fp32") fail('vision.dtype must be "int8" or "fp32"');
   if (typeof value.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(value.sha256))
     fail("vision.sha256 must be 64 hex digits");
-  const pre = value.preprocess;
   const tower: EdgeVisionTower = {
     file: text(value.file, "vision.file"),
     bytes: positiveInteger(value.bytes, "vision.bytes"),
@@ -139,12 +134,7 @@ function visionTower(value: unknown, dimension: number): EdgeVisionTower {
     cosineMean: finite(value.cosineMean, "vision.cosineMean"),
     verifiedFrames: positiveInteger(value.verifiedFrames, "vision.verifiedFrames"),
     imageSize: positiveInteger(value.imageSize, "vision.imageSize"),
-    preprocess: {
-      shortestEdge: positiveInteger(pre.shortestEdge, "vision.preprocess.shortestEdge"),
-      cropSize: positiveInteger(pre.cropSize, "vision.preprocess.cropSize"),
-      mean: triple(pre.mean, "vision.preprocess.mean"),
-      std: triple(pre.std, "vision.preprocess.std"),
-    },
+    preprocess: readPreprocessConfig(value.preprocess, "vision.preprocess", fail),
     dimension: positiveInteger(value.dimension, "vision.dimension"),
   };
   if (tower.dimension !== dimension)

@@ -14,7 +14,8 @@ import { findModelBlob } from "../stores/model-blobs.ts";
 /** Path of a model file on this API. */
 export const modelFilePath = (sha256: string) => `/api/model/files/${sha256}`;
 
-const triple = z.tuple([z.number(), z.number(), z.number()]);
+// Readonly, as PreprocessConfig's mean/std are: edge.json's checked preprocess is forwarded as it is.
+const triple = z.tuple([z.number(), z.number(), z.number()]).readonly();
 
 const VisionModelSchema = z
   .object({
@@ -34,7 +35,7 @@ const VisionModelSchema = z
       .openapi({
         description:
           "shared/image/preprocess.ts PreprocessConfig: resize, center crop, mean/std in [0,1] units",
-        example: CLIP_PREPROCESS as never,
+        example: CLIP_PREPROCESS,
       }),
     cosineMin: z.number().openapi({
       description: "lowest cosine of this file's embeddings to the fp32 tower's on reference frames",
@@ -103,11 +104,7 @@ modelRoutes
         bytes: blob.bytes,
         sha256: blob.sha256,
         url: modelFilePath(blob.sha256),
-        preprocess: {
-          ...vision.preprocess,
-          mean: [...vision.preprocess.mean] as [number, number, number],
-          std: [...vision.preprocess.std] as [number, number, number],
-        },
+        preprocess: vision.preprocess,
         cosineMin: vision.cosineMin,
       },
       200,
