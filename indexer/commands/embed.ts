@@ -1,10 +1,9 @@
 // `embed`: the inference stage on its own (as clip-retrieval's): texts, images or one video in, one JSON
 // object per line out, from the same encoders `index`, `search` and the Worker use.
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
-import { ClipTokenizer } from "../../shared/tokenizer/clip-tokenizer.ts";
+import type { TextEncoderCore } from "../../shared/model/text-encoder-core.ts";
 import { parseChoiceOption, requireOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
@@ -15,7 +14,7 @@ import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
 import { describeTowerFile, parseModelDtype } from "../embed/model-dir.ts";
 import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../embed/onnx-runtime.ts";
-import { loadEdgeTextEncoder, readEdgeManifest } from "../prepare-edge/load-edge-encoder.ts";
+import { loadEdgeTextEncoder } from "../prepare-edge/load-edge-encoder.ts";
 import { webOrt } from "../prepare-edge/onnx-runtime-web.ts";
 
 const DETAILS = `
@@ -51,37 +50,27 @@ async function embedTexts(
 ): Promise<void> {
   if (values.edge === undefined && values.model === undefined)
     throw new InputError("bad_arguments", "embed text needs --model DIR or --edge EDGE_DIR");
-  let tokenizer: ClipTokenizer;
-  let encodeIds: (ids: number[][]) => Promise<Float32Array[]>;
-  let release: () => Promise<void>;
+  // One encoder either way; the printed ids are its own tokenizer's, the ones encode would feed.
+  let encoder: TextEncoderCore;
   if (values.edge !== undefined) {
-    const manifest = readEdgeManifest(values.edge);
-    tokenizer = ClipTokenizer.fromFiles(
-      readFileSync(join(values.edge, manifest.tokenizer.vocab), "utf8"),
-      readFileSync(join(values.edge, manifest.tokenizer.merges), "utf8"),
-      { contextLength: manifest.tokenizer.contextLength },
-    );
-    const encoder = await loadEdgeTextEncoder(webOrt, values.edge);
+    const edge = await loadEdgeTextEncoder(webOrt, values.edge);
     context.stderr.write(
-      `text encoder: edge ${values.edge} (${manifest.graph.quantization}, onnxruntime-web)\n`,
+      `text encoder: edge ${values.edge} (${edge.manifest.graph.quantization}, onnxruntime-web)\n`,
     );
-    encodeIds = (ids) => encoder.encodeIds(ids);
-    release = () => encoder.release();
+    encoder = edge;
   } else {
     const loaded = await loadTextEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),
       executionProvider: parseExecutionProvider(values.device),
     });
     context.stderr.write(`text encoder: ${describeTowerFile(loaded.file)}\n`);
-    tokenizer = loaded.tokenizer;
-    encodeIds = (ids) => loaded.encoder.encodeIds(ids);
-    release = () => loaded.encoder.release();
+    encoder = loaded.encoder;
   }
   try {
     let batch: string[] = [];
     const flush = async () => {
-      const ids = batch.map((text) => tokenizer.encode(text).ids);
-      const vectors = await encodeIds(ids);
+      const ids = batch.map((text) => encoder.tokenizer.encode(text).ids);
+      const vectors = await encoder.encodeIds(ids);
       for (const [i, text] of batch.entries()) {
         line(context, { text, ids: ids[i], embedding: vector(vectors[i]) });
       }
@@ -93,7 +82,7 @@ async function embedTexts(
     }
     if (batch.length > 0) await flush();
   } finally {
-    await release();
+    await encoder.release();
   }
 }
 

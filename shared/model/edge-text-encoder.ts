@@ -42,6 +42,8 @@ export function throughEndToken(ids: readonly number[]): readonly number[] {
  */
 export class EdgeTextEncoder extends TextEncoderCore {
   readonly modelId: string;
+  /** The edge.json it was made from (checked against the session by createEdgeTextEncoder). */
+  readonly manifest: EdgeManifest;
   protected readonly batchSize = 1;
   private readonly ort: OrtNamespace;
   private readonly table: TokenEmbeddingTable;
@@ -61,6 +63,7 @@ export class EdgeTextEncoder extends TextEncoderCore {
       vocabSize: table.rows,
     });
     this.modelId = manifest.model.id;
+    this.manifest = manifest;
     this.ort = ort;
     this.table = table;
     this.inputs = manifest.graph.inputs;

@@ -45,7 +45,8 @@ export abstract class TextEncoderCore {
   readonly dimension: number;
   readonly contextLength: number;
   protected readonly session: OrtSession;
-  private readonly tokenizer: TextEncoderTokenizer;
+  /** What encode tokenizes with: callers that show token ids (`embed text`) take them from here. */
+  readonly tokenizer: TextEncoderTokenizer;
   private readonly vocabSize?: number;
   private readonly clock: () => number;
 
