@@ -63,12 +63,22 @@ export function toyModelOptions(toy: ToyFixture): string[] {
   return ["--model", toy.model, "--captions", toy.captions];
 }
 
+/** The sampling the toy index tests share: 2 fps, 2-second moments, one thread. */
+export const TOY_SAMPLING_OPTIONS: readonly string[] = [
+  "--sample",
+  "fps:2",
+  "--segments",
+  "2",
+  "--threads",
+  "1",
+];
+
 /**
- * The index options the sync, kill, shard and index tests share (the toy model and its captions, 2 fps,
- * 2-second moments, one thread), then `extra`: equal options, so their indexes compare byte for byte.
+ * The index options the sync, kill, shard and index tests share (the toy model and its captions, then
+ * TOY_SAMPLING_OPTIONS), then `extra`: equal options, so their indexes compare byte for byte.
  */
 export function toyIndexOptions(toy: ToyFixture, extra: string[] = []): string[] {
-  return [...toyModelOptions(toy), "--sample", "fps:2", "--segments", "2", "--threads", "1", ...extra];
+  return [...toyModelOptions(toy), ...TOY_SAMPLING_OPTIONS, ...extra];
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   indexFiles,
   makeToyFixture,
   runCli,
+  TOY_SAMPLING_OPTIONS,
   type ToyFixture,
   toyVideoName,
   toyVideoPath,
@@ -78,7 +79,8 @@ afterAll(async () => {
 });
 
 async function index(source: string, out: string, extra: string[] = []) {
-  const options = ["--model", toy.model, "--sample", "fps:2", "--segments", "2", "--threads", "1"];
+  // No --captions: the toy captions name toy-01, the videos here are shelf/toy-01.
+  const options = ["--model", toy.model, ...TOY_SAMPLING_OPTIONS];
   const startMs = performance.now();
   const run = await runCli(["index", source, "--out", out, ...options, ...extra, "--json"]);
   const seconds = (performance.now() - startMs) / 1000;
