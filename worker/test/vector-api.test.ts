@@ -75,7 +75,7 @@ describe("queries by vector", () => {
   it("ranks the video whose stored vector is the query first, scaled or not, with filters and paging", async () => {
     const index = await fixtureFiles("index");
     await deploy(index, await fixtureFiles("model"));
-    // Rows per video: mean, then two segments (worker/test/fixtures/tiny-clip.ts); row 6 is green-tree's mean.
+    // Rows per video: mean, then two segments (test/fixtures/tiny-clip.ts); row 6 is green-tree's mean.
     const green = storedRow(index, 6);
     const found = await post("/api/search", { vector: green, k: 3 });
     expect(found.status).toBe(200);
