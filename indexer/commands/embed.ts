@@ -7,8 +7,8 @@ import type { TextEncoderCore } from "../../shared/model/text-encoder-core.ts";
 import { parseChoiceOption, requireOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
+import { decoderOption, deviceOption } from "../cli/engine-options.ts";
 import { textsFrom } from "../cli/text-input.ts";
-import { DECODER_CHOICES } from "../decode/decode-video.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
@@ -127,13 +127,8 @@ export const command = defineCommand({
       valueName: "ID",
       description: "(video) the video's index id, seeding k-means (default: the file name)",
     },
-    decoder: {
-      type: "string",
-      choices: DECODER_CHOICES,
-      default: "auto",
-      description: "(image, video) video decoder",
-    },
-    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+    decoder: decoderOption("(image, video) "),
+    device: deviceOption,
   },
   details: DETAILS,
   async run({ values, positionals }, context) {

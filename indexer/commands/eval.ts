@@ -4,7 +4,7 @@ import { InputError } from "../../shared/errors.ts";
 import { requireOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import { decoderOption, deviceOption, frameBatchOption, threadsOption } from "../cli/engine-options.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
 import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
@@ -157,23 +157,10 @@ export const command = defineCommand({
       default: DEFAULT_CACHE_DIR,
       description: "frame-embedding cache root",
     },
-    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
-    threads: {
-      type: "integer",
-      valueName: "N",
-      min: 1,
-      max: 256,
-      description: "ONNX Runtime intra-op threads (default: one per core)",
-    },
-    batch: {
-      type: "integer",
-      valueName: "N",
-      min: 1,
-      max: 1024,
-      default: 16,
-      description: "at most N frames per inference call; batches span videos",
-    },
-    decoder: { type: "string", choices: DECODER_CHOICES, default: "auto", description: "video decoder" },
+    device: deviceOption,
+    threads: threadsOption,
+    batch: frameBatchOption,
+    decoder: decoderOption(),
     "dry-run": {
       type: "boolean",
       description: "parse the annotations and look for the videos only; embed nothing",

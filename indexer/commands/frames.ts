@@ -7,7 +7,8 @@ import { CLIP_PREPROCESS, type PreprocessConfig, preprocessFrame } from "../../s
 import { encodeNpy } from "../../shared/npy.ts";
 import type { CommandContext, ParsedArgs } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { DECODER_CHOICES, decodeVideoFrames, probeVideo, resolveDecoder } from "../decode/decode-video.ts";
+import { decoderOption } from "../cli/engine-options.ts";
+import { decodeVideoFrames, probeVideo, resolveDecoder } from "../decode/decode-video.ts";
 import { formatSampling, parseSampling, SAMPLING_SYNTAX } from "../decode/sampling.ts";
 import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
 import { resolveModelDir } from "../embed/model-dir.ts";
@@ -37,12 +38,7 @@ const OPTIONS = {
     default: "all",
     description: `${SAMPLING_SYNTAX} (all: every decoded frame)`,
   },
-  decoder: {
-    type: "string",
-    choices: DECODER_CHOICES,
-    default: "auto",
-    description: "auto: native ffmpeg when on PATH, else wasm",
-  },
+  decoder: decoderOption(),
   model: {
     type: "string",
     valueName: "DIR",

@@ -3,7 +3,7 @@ import { parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import { decoderOption, deviceOption, frameBatchOption, threadsOption } from "../cli/engine-options.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { resolveShard } from "../discover/shard.ts";
 import { listSome } from "../discover/video-id.ts";
@@ -106,28 +106,10 @@ export const command = defineCommand({
       valueName: "FILE",
       description: "CSV/JSON of id, path, title, url (paths relative to the file)",
     },
-    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
-    threads: {
-      type: "integer",
-      valueName: "N",
-      min: 1,
-      max: 256,
-      description: "ONNX Runtime intra-op threads (default: one per core)",
-    },
-    batch: {
-      type: "integer",
-      valueName: "N",
-      min: 1,
-      max: 1024,
-      default: 16,
-      description: "at most N frames per inference call; batches span videos",
-    },
-    decoder: {
-      type: "string",
-      choices: DECODER_CHOICES,
-      default: "auto",
-      description: "auto: native ffmpeg when installed, else wasm",
-    },
+    device: deviceOption,
+    threads: threadsOption,
+    batch: frameBatchOption,
+    decoder: decoderOption(),
     dtype: {
       type: "string",
       valueName: "D",

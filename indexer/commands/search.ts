@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel } from "../../shared/index-format.ts";
 import { defineCommand } from "../cli/define-command.ts";
+import { deviceOption } from "../cli/engine-options.ts";
 import { loadTextTower } from "../embed/clip-towers.ts";
 import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
 import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
@@ -69,7 +70,7 @@ export const command = defineCommand({
       valueName: "D",
       description: "text model file to run: fp32 | fp16 | q8 | ... (Transformers.js names; default fp32)",
     },
-    device: { type: "string", valueName: "cpu|cuda", description: "execution provider (default cpu)" },
+    device: deviceOption,
     json: { type: "boolean", description: "print the results as JSON on stdout (see below)" },
   },
   details: DETAILS,

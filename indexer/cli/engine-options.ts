@@ -1,0 +1,40 @@
+// Options several commands share with one meaning (ONNX Runtime's device and threads, the frames per
+// inference call, the video decoder): declared once so that their names, ranges and help cannot drift apart.
+import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import type { OptionSpec } from "./command.ts";
+
+/** --device: the execution provider. */
+export const deviceOption = {
+  type: "string",
+  valueName: "cpu|cuda",
+  description: "execution provider (default cpu)",
+} as const satisfies OptionSpec;
+
+/** --threads: ONNX Runtime's intra-op threads. */
+export const threadsOption = {
+  type: "integer",
+  valueName: "N",
+  min: 1,
+  max: 256,
+  description: "ONNX Runtime intra-op threads (default: one per core)",
+} as const satisfies OptionSpec;
+
+/** --batch: frames per image-tower call, across videos. */
+export const frameBatchOption = {
+  type: "integer",
+  valueName: "N",
+  min: 1,
+  max: 1024,
+  default: 16,
+  description: "at most N frames per inference call; batches span videos",
+} as const satisfies OptionSpec;
+
+/** --decoder: which ffmpeg decodes the videos; `appliesTo` prefixes the help where not every input is a video. */
+export function decoderOption(appliesTo = "") {
+  return {
+    type: "string",
+    choices: DECODER_CHOICES,
+    default: "auto",
+    description: `${appliesTo}auto: native ffmpeg when on PATH, else wasm`,
+  } as const satisfies OptionSpec;
+}
