@@ -369,6 +369,32 @@ describe.skipIf(!hasChromium)("visual query in Chromium", () => {
     expect(await page.locator("#error").textContent()).toMatch(
       /has no image encoder, so it cannot search by image/,
     );
+    await page.unroute("**/api/model/vision");
+    // A description whose preprocessing cannot be honoured (the real answer with one field broken): refused
+    // in one line before any model file is fetched, as edge.json's parser refuses the same fields.
+    const vision = (await (await page.request.get(`${demo.url}/api/model/vision`)).json()) as {
+      preprocess: Record<string, unknown>;
+    };
+    for (const broken of [{ mean: ["a", 0, 0] }, { cropSize: 0 }, { mean: [0.5, 0.5] }]) {
+      let answered = false;
+      await page.route("**/api/model/vision", (route) => {
+        answered = true;
+        return route.fulfill({
+          status: 200,
+          json: { ...vision, preprocess: { ...vision.preprocess, ...broken } },
+        });
+      });
+      await page.setInputFiles("#media-file", []);
+      await page.setInputFiles("#media-file", png);
+      // The page was already in its error state: wait for this query's answer, then for its error.
+      await expect.poll(() => answered).toBe(true);
+      await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "error");
+      expect(await page.locator("#error").textContent(), JSON.stringify(broken)).toMatch(
+        /the server's description of the image encoder could not be read; try again later/,
+      );
+      await page.unroute("**/api/model/vision");
+    }
+    expect(requested.some((path) => path.startsWith("/api/model/files/"))).toBe(false);
     await page.close();
   }, 120_000);
 
