@@ -1,3 +1,4 @@
+// FfmpegLog on lines as ffmpeg 5.1 prints them: frame timestamps from showinfo, errors kept for the message.
 import { describe, expect, it } from "vitest";
 import { FfmpegLog } from "./ffmpeg-log.ts";
 

@@ -1,3 +1,4 @@
+// Sampling specs: parse and format round trips, one-line refusals, and which decoded frames each spec keeps.
 import { describe, expect, it } from "vitest";
 import { isInputError } from "../../shared/errors.ts";
 import { createFrameSelector, formatSampling, parseSampling, type Sampling } from "./sampling.ts";

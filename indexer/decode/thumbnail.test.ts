@@ -1,3 +1,4 @@
+// Thumbnail sizes and JPEG encoding of decoded frames (decoded back by ffmpeg to check them).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

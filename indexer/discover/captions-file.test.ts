@@ -1,3 +1,4 @@
+// Captions files (--captions): CSV/TSV/JSON pairs of video id and text, and their one-line refusals.
 import { describe, expect, it } from "vitest";
 import { parseCaptions } from "./captions-file.ts";
 

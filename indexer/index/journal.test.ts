@@ -1,3 +1,4 @@
+// The resume journal: one durable record per finished video, read back after a crash, refused when stale.
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+// Moment windows (half-overlapping) and their mean vectors.
 import { describe, expect, it } from "vitest";
 import { segmentVectors, segmentWindows } from "./segments.ts";
 

@@ -1,3 +1,4 @@
+// BoundedQueue: a full queue makes the producer wait; close and failure reach the consumer.
 import { describe, expect, it } from "vitest";
 import { BoundedQueue } from "./bounded-queue.ts";
 

@@ -1,3 +1,4 @@
+// ProgressReporter: a redrawn line on a TTY, periodic plain lines otherwise.
 import { describe, expect, it } from "vitest";
 import { ProgressReporter } from "./progress.ts";
 
