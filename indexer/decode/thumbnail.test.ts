@@ -1,4 +1,4 @@
-// Thumbnail sizes and JPEG encoding of decoded frames (decoded back by ffmpeg to check them).
+// Thumbnail sizes and JPEG encoding of decoded frames (sizes, wrong buffers refused).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// The resume journal: one durable record per finished video, read back after a crash, refused when stale.
+// The resume journal: records round-trip exactly, truncations and old formats are refused, a changed source or stale temp file is ignored.
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

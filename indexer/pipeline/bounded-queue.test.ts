@@ -1,4 +1,4 @@
-// BoundedQueue: a full queue makes the producer wait; close and failure reach the consumer.
+// BoundedQueue: a full queue makes the producer wait, items arrive in order, fail() aborts both sides.
 import { describe, expect, it } from "vitest";
 import { BoundedQueue } from "./bounded-queue.ts";
 
