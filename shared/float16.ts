@@ -1,5 +1,6 @@
 // IEEE 754 half precision (float16) <-> float32, round-to-nearest-even, for the compact index format
 // (.npy '<f2'). Halves are carried as their raw bits in a Uint16Array (no Float16Array on Node 20).
+// Hand-written: the rounding must equal NumPy's astype('<f2') bit for bit, in Node and in the Worker.
 
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);

@@ -1,5 +1,6 @@
 // Euclidean k-means (k-means++ seeding, Lloyd iterations) over a video's frame embeddings, made
-// deterministic by a seeded PRNG and fixed tie rules so an index is reproducible.
+// deterministic by a seeded PRNG and fixed tie rules so an index is reproducible (why it is hand-written:
+// library k-means seed from Math.random and break ties by iteration order).
 import { createPrng } from "./prng.ts";
 import { l2Normalize } from "./vectors.ts";
 

@@ -1,6 +1,7 @@
 // NumPy .npy read/write (format v1.0, v2.0, v3.0) for the dtypes this project uses: float32 ('<f4'),
 // float16 ('<f2', raw bits) and int64 ('<i8'), C order, little-endian. Works on bytes only.
 // Typed arrays use the host's byte order; every runtime we target (x86-64, arm64) is little-endian.
+// Hand-written: it must run in the Worker and write byte-reproducible files; the format is one header line.
 import { InputError } from "./errors.ts";
 import { float16ToFloat32Array } from "./float16.ts";
 
