@@ -1,6 +1,6 @@
 // Euclidean k-means (k-means++ seeding, Lloyd iterations) over a video's frame embeddings, made
-// deterministic by a seeded PRNG and fixed tie rules so an index is reproducible (why it is hand-written:
-// library k-means seed from Math.random and break ties by iteration order).
+// deterministic by a seeded PRNG and fixed tie rules so an index is reproducible. Hand-written: an index's
+// bytes depend on every seeding and tie rule, which must not move with a library's versions.
 import { createPrng } from "./prng.ts";
 import { l2Normalize } from "./vectors.ts";
 
