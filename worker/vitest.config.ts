@@ -13,7 +13,7 @@ import { checkDocument, checkExchanges, type Exchange } from "./test/openapi-che
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURE_DIR = mkdtempSync(join(tmpdir(), "clip-worker-fixture-"));
 fixtureModel({ kind: "tiny-edge", dir: join(FIXTURE_DIR, "model") });
-fixtureIndex({ kind: "tiny", dir: join(FIXTURE_DIR, "index") });
+await fixtureIndex({ kind: "tiny", dir: join(FIXTURE_DIR, "index") });
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
