@@ -67,6 +67,10 @@ describe("parseCommandArgs", () => {
     [["--out", "o", "-k", "0"], /^-k must be an integer in 1\.\.100, got "0"$/],
     [["--out", "o", "-k", "1.5"], /^-k must be an integer in 1\.\.100, got "1\.5"$/],
     [["--out", "o", "--threads", "x"], /^--threads must be an integer in 1\.\.256, got "x"$/],
+    [["--out", "o", "--threads", ""], /^--threads must be an integer in 1\.\.256, got ""$/],
+    [["--out", "o", "--threads", "0x10"], /^--threads must be an integer in 1\.\.256, got "0x10"$/],
+    [["--out", "o", "--threads", "1e1"], /^--threads must be an integer in 1\.\.256, got "1e1"$/],
+    [["--out", "o", "--threads", " 8 "], /^--threads must be an integer in 1\.\.256, got " 8 "$/],
     [["--out", "o", "--decoder", "gpu"], /^--decoder must be one of auto, native, wasm, got "gpu"$/],
   ])("%j: refused with one line", (args, message) => {
     const error = refusal(args);

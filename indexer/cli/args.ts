@@ -37,10 +37,13 @@ export function parseChoiceOption<T extends string>(value: string, flag: string,
   return value as T;
 }
 
+/** Decimal digits with an optional sign: Number() alone would take "", " 8 ", "0x50" and "1e1". */
+const INTEGER_TEXT = /^[+-]?[0-9]+$/;
+
 /** Parses an integer flag within [min, max]. */
 function parseInteger(value: string, flag: string, min: number, max: number): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+  const parsed = INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max)
     throw new InputError("bad_arguments", `${flag} must be an integer in ${min}..${max}, got "${value}"`);
   return parsed;
 }

@@ -3,11 +3,12 @@
 import { DECODER_CHOICES } from "../decode/decode-video.ts";
 import type { OptionSpec } from "./command.ts";
 
-/** --device: the execution provider. */
+/** --device: the execution provider (embed/onnx-runtime.ts maps it; a choice, so a typo is refused first). */
 export const deviceOption = {
   type: "string",
-  valueName: "cpu|cuda",
-  description: "execution provider (default cpu)",
+  choices: ["cpu", "cuda"],
+  default: "cpu",
+  description: "ONNX Runtime execution provider",
 } as const satisfies OptionSpec;
 
 /** --threads: ONNX Runtime's intra-op threads. */

@@ -92,6 +92,15 @@ describe("--help", () => {
       /^error: generate needs a kind: random, toy, toy-videos \(got "constructor"\)\n$/,
     );
   });
+
+  it("refuses a bad --device before anything runs (no index is read)", async () => {
+    // search used to read the index first and name --device only then.
+    const io = capture();
+    expect(await main(["search", "--index", "/no/such/index", "--device", "gpu", "a dog"], io.context)).toBe(
+      2,
+    );
+    expect(io.err()).toMatch(/^error: --device must be one of cpu, cuda, got "gpu"\n$/);
+  });
 });
 
 function escapeRegExp(text: string): string {
