@@ -79,7 +79,7 @@ async function run(
     frames.push({ index: frame.index, timestampSec: frame.timestampSec, file });
     if (thumbnail === null) {
       thumbnail = "thumbnail.jpg";
-      await writeFile(join(outDir, thumbnail), await encodeThumbnailJpeg(frame, thumbnailSide, { decoder }));
+      await writeFile(join(outDir, thumbnail), await encodeThumbnailJpeg(frame, thumbnailSide));
     }
     if (context.stderr.isTTY) context.stderr.write(`\rframes: ${frames.length}`);
   }

@@ -6,7 +6,7 @@ import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/s
 import { decodeVideoFrames } from "./decode-video.ts";
 import { hasNativeFfmpeg, runNative } from "./ffmpeg-native.ts";
 import { runWasmOnBytes } from "./ffmpeg-wasm.ts";
-import { encodeJpeg } from "./jpeg-encode.ts";
+import { encodeJpeg, loadJpegEncoder } from "./jpeg-encode.ts";
 import { resizeRgbArea } from "./resize-area.ts";
 import { thumbnailSize } from "./thumbnail.ts";
 
@@ -52,6 +52,19 @@ async function decodeWithFfmpeg(jpeg: Uint8Array): Promise<{ decoder: string; rg
   }
   return decoded;
 }
+
+describe("loadJpegEncoder", () => {
+  // First in the file, so that the encoder is not loaded yet when the bad path is tried.
+  it("refuses a missing codec in one line, keeps no failed load, and loads on the next call", async () => {
+    const error = await loadJpegEncoder("/no/such/mozjpeg_enc.wasm").catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "jpeg_encoder_unavailable" });
+    expect((error as Error).message).toMatch(/could not be loaded: .*ENOENT.*; reinstall with npm ci$/);
+    expect((error as Error).message).not.toContain("\n");
+    await loadJpegEncoder();
+    const jpeg = await encodeJpeg(new Uint8Array([255, 0, 0]), 1, 1);
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+  });
+});
 
 describe("encodeJpeg", () => {
   const width = 61;

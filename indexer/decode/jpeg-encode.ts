@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import encode, { init } from "@jsquash/jpeg/encode.js";
+import { InputError } from "../../shared/errors.ts";
 
 // The binary goes in through Emscripten's standard `wasmBinary` option (the package's .d.ts lists only a few
 // options): left to itself the glue fetch()es a file: URL, which Node's fetch refuses.
@@ -10,11 +11,24 @@ const initWithBinary = init as unknown as (options: { wasmBinary: Uint8Array }) 
 
 let ready: Promise<void> | undefined;
 
-function loadEncoder(): Promise<void> {
+/**
+ * Loads MozJPEG once per process. A failure is a one-line InputError and is not kept, so the next call tries
+ * again; the indexer calls this before its pipeline, so a broken install stops the run instead of every
+ * thumbnail being dropped one by one. `wasmPath` is for tests.
+ */
+export function loadJpegEncoder(wasmPath?: string): Promise<void> {
   ready ??= (async () => {
-    const path = createRequire(import.meta.url).resolve("@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm");
+    const path =
+      wasmPath ?? createRequire(import.meta.url).resolve("@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm");
     await initWithBinary({ wasmBinary: await readFile(path) });
-  })();
+  })().catch((cause: unknown) => {
+    ready = undefined;
+    throw new InputError(
+      "jpeg_encoder_unavailable",
+      `the JPEG encoder (MozJPEG, @jsquash/jpeg) could not be loaded: ${(cause as Error).message}; reinstall with npm ci`,
+      { cause },
+    );
+  });
   return ready;
 }
 
@@ -33,7 +47,7 @@ export async function encodeJpeg(
 ): Promise<Uint8Array> {
   if (!(width >= 1 && height >= 1) || rgb.length !== width * height * 3)
     throw new RangeError(`rgb has ${rgb.length} bytes, expected ${width}x${height}x3 with both sides >= 1`);
-  await loadEncoder();
+  await loadJpegEncoder();
   // MozJPEG reads RGBA, as a canvas' ImageData holds it.
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {

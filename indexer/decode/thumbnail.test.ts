@@ -36,7 +36,7 @@ describe("encodeThumbnailJpeg", () => {
   it.each(hasNativeFfmpeg() ? (["native", "wasm"] as const) : (["wasm"] as const))(
     "%s: a JPEG of the scaled size",
     async (decoder) => {
-      const jpeg = await encodeThumbnailJpeg({ width, height, rgb }, 32, { decoder });
+      const jpeg = await encodeThumbnailJpeg({ width, height, rgb }, 32);
       expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
       const path = join(dir, `${decoder}.jpg`);
       await writeFile(path, jpeg);

@@ -1,7 +1,6 @@
 // Small JPEG previews of decoded frames for the index and the web page, made in-process (area
 // downscale + MozJPEG in WebAssembly): the same bytes whichever decoder runs and on every machine, and no
 // ffmpeg start-up (~60 ms of CPU, as much as decoding a short clip) per video.
-import type { DecoderChoice } from "./decode-video.ts";
 import { encodeJpeg } from "./jpeg-encode.ts";
 import { resizeRgbArea } from "./resize-area.ts";
 
@@ -24,16 +23,8 @@ export function thumbnailSize(width: number, height: number, maxSide: number) {
   };
 }
 
-/**
- * Encodes `image` as a JPEG whose longer side is at most `maxSide` pixels (default 256).
- * Returns the JPEG bytes. `options.decoder` is accepted for callers that pass their decoding
- * choice; the result does not depend on it.
- */
-export async function encodeThumbnailJpeg(
-  image: RgbImage,
-  maxSide = 256,
-  _options: { decoder?: DecoderChoice } = {},
-): Promise<Uint8Array> {
+/** Encodes `image` as a JPEG whose longer side is at most `maxSide` pixels (default 256); returns its bytes. */
+export async function encodeThumbnailJpeg(image: RgbImage, maxSide = 256): Promise<Uint8Array> {
   if (image.rgb.length !== image.width * image.height * 3)
     throw new RangeError(`rgb has ${image.rgb.length} bytes, expected ${image.width}x${image.height}x3`);
   if (!(maxSide >= 1)) throw new RangeError(`maxSide must be >= 1, got ${maxSide}`);

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES, type VectorDtype } from "../../shared/index-format.ts";
+import { loadJpegEncoder } from "../decode/jpeg-encode.ts";
 import { formatSampling, type Sampling } from "../decode/sampling.ts";
 import { type CaptionEntry, readCaptionsFile } from "../discover/captions-file.ts";
 import { discoverVideos } from "../discover/discover.ts";
@@ -291,6 +292,7 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     });
     const pipelineStart = performance.now();
     try {
+      await loadJpegEncoder();
       outcome = await runFramePipeline(pending, {
         source: createFrameSource(options.sampling, options.decoder),
         preprocess: image.preprocess,
