@@ -139,6 +139,28 @@ describe("deploy refuses", () => {
     expect(existsSync(cache)).toBe(false);
   });
 
+  it.each(["", " ", "0x10", "1e3", "two"])(
+    "--keep-hours %j, with exit 2, before anything is prepared",
+    async (hours) => {
+      const cache = join(dir, "keep-hours-cache");
+      const { status, stderr } = await cli([
+        "deploy",
+        "--model",
+        model,
+        "--index",
+        index,
+        "--cache",
+        cache,
+        "--keep-hours",
+        hours,
+        "--dry-run",
+      ]);
+      expect(status).toBe(2);
+      expect(stderr.trimEnd()).toBe(`error: --keep-hours must be a number of hours >= 0, got "${hours}"`);
+      expect(existsSync(cache)).toBe(false);
+    },
+  );
+
   it("a malformed manifest.json, with exit 2 and a one-line message", async () => {
     const broken = join(dir, "broken-index");
     mkdirSync(broken);

@@ -121,7 +121,14 @@ export const command = defineCommand({
         );
       storage.bucket = values.bucket;
     }
-    const keepHours = Number(values["keep-hours"] ?? DEFAULT_GRACE_HOURS);
+    // Decimal hours only: Number() would read "" (and " ") as 0 and delete replaced deployments at once.
+    const keepText = values["keep-hours"];
+    const keepHours =
+      keepText === undefined
+        ? DEFAULT_GRACE_HOURS
+        : /^[0-9]+(\.[0-9]+)?$/.test(keepText)
+          ? Number(keepText)
+          : Number.NaN;
     if (!Number.isFinite(keepHours) || keepHours < 0)
       throw new InputError(
         "bad_arguments",
