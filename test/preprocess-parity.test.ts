@@ -3,7 +3,8 @@
 // PNG's exact pixels, with the native ffmpeg and with the WASM core.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { type DecodedFrame, decodeVideoFrames } from "../indexer/decode/decode-video.ts";
+import { decodeVideoFrames } from "../indexer/decode/decode-video.ts";
+import type { DecodedFrame } from "../indexer/decode/decoded-frame.ts";
 import { hasNativeFfmpeg } from "../indexer/decode/ffmpeg-native.ts";
 import { preprocessFrame } from "../shared/image/preprocess.ts";
 import { npyToFloat32, parseNpy } from "../shared/npy.ts";

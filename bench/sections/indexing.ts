@@ -30,7 +30,7 @@ const QUIET_SHARE = 0.1;
 
 /** How each figure is measured (stored in results.json beside the figures). */
 export const METHOD = [
-  "decode alone: the pipeline (runIndexPipeline) with the real frame source (probe, sampled frames, thumbnail; same decode-ahead) and no-op preprocess/embed/save",
+  "decode alone: the frame pipeline (runFramePipeline) with the real frame source (probe, sampled frames, thumbnail; same decode-ahead) and no-op preprocess/embed/consume",
   `preprocess alone: the image tower's preprocess over the frames decoded alone`,
   `embed alone: a freshly loaded image tower (${THREADS} threads, load not timed) embedding those frames in the pipeline's batches (${PIPELINE_BATCH} consecutive frames, across videos)`,
   "pipeline: the index command's pipeline (indexLibrary seconds.pipeline: decode to journal, model load and index writing excluded)",

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isInputError } from "../../shared/errors.ts";
 import { hasSharedData, SHARED_DATA_SKIP_REASON, sharedPath } from "../../test/shared-data.ts";
-import { type DecodedFrame, type DecodeOptions, decodeVideoFrames, probeVideo } from "./decode-video.ts";
+import { type DecodeOptions, decodeVideoFrames, probeVideo } from "./decode-video.ts";
+import type { DecodedFrame } from "./decoded-frame.ts";
 import { hasNativeFfmpeg, runNative } from "./ffmpeg-native.ts";
 import { parseSampling } from "./sampling.ts";
 

@@ -12,7 +12,6 @@ import { removeWasmFile, runWasm, wasmCore, wasmTempPath } from "./ffmpeg-wasm.t
 import { createFrameSelector, type Sampling } from "./sampling.ts";
 import { parseProbeJson, probeArguments, type VideoProbe } from "./video-probe.ts";
 
-export type { DecodedFrame } from "./decoded-frame.ts";
 export type { Sampling } from "./sampling.ts";
 export type { VideoProbe } from "./video-probe.ts";
 

@@ -2,9 +2,10 @@
 // segments, and each moment's thumbnail from its nearest frame (frames' thumbnails only when there are moments).
 import { describe, expect, it } from "vitest";
 import { parseAggregation } from "../../shared/aggregate.ts";
+import type { DecodedFrame } from "../decode/decoded-frame.ts";
 import { runFramePipeline } from "../pipeline/frame-pipeline.ts";
 import { StageClock } from "../pipeline/stage-clock.ts";
-import type { DecodedFrame, FrameEmbedder, FrameSource } from "../pipeline/types.ts";
+import type { FrameEmbedder, FrameSource } from "../pipeline/types.ts";
 import { hasMoments, type IndexJob, indexedVideo } from "./indexed-video.ts";
 import type { VideoResult } from "./video-result.ts";
 

@@ -1,5 +1,6 @@
 // Builds an ONNX graph in memory (inputs, outputs, initializers, nodes) for the writer to serialize.
 import {
+  IR_VERSION_OF_OPSET,
   irVersionOf,
   ONNX_ATTRIBUTE_TYPE,
   ONNX_DTYPE,
@@ -108,7 +109,7 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
 
   constructor(name: string, opset = 17) {
-    if (opset !== 14 && opset !== 17) throw new Error(`graph ${name}: unsupported opset ${opset}`);
+    if (!(opset in IR_VERSION_OF_OPSET)) throw new Error(`graph ${name}: unsupported opset ${opset}`);
     this.name = name;
     this.opset = opset;
   }

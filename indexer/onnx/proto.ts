@@ -5,10 +5,3 @@ import onnxProto from "onnx-proto";
 /** The generated protobuf classes of the ONNX schema (ModelProto, GraphProto, NodeProto, TensorProto, ...). */
 export const onnx = onnxProto.onnx;
 export type { onnx as OnnxTypes } from "onnx-proto";
-// The dtype table lives in shared/ (the Worker's scoring graph uses it too); re-exported for the readers here.
-export {
-  dtypeName,
-  ONNX_DTYPE,
-  ONNX_DTYPE_BYTES,
-  type OnnxDtypeName,
-} from "../../shared/onnx/onnx-constants.ts";

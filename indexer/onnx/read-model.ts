@@ -2,9 +2,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../../shared/errors.ts";
-import { ONNX_DATA_LOCATION } from "../../shared/onnx/onnx-constants.ts";
+import { dtypeName, ONNX_DATA_LOCATION, ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
 import type { TensorData } from "./graph-builder.ts";
-import { dtypeName, ONNX_DTYPE, type OnnxTypes, onnx } from "./proto.ts";
+import { type OnnxTypes, onnx } from "./proto.ts";
 
 export interface LoadedOnnxModel {
   model: OnnxTypes.ModelProto;

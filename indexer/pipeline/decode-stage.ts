@@ -1,9 +1,11 @@
 // The frame pipeline's decode stage: each video's sampled frames (and the JPEGs asked for) in job order,
 // the next videos already probing and decoding behind the current one.
+
+import type { DecodedFrame } from "../decode/decoded-frame.ts";
 import { BoundedQueue } from "./bounded-queue.ts";
 import type { StageClock } from "./stage-clock.ts";
 import { type Decoded, reasonOf } from "./stage-items.ts";
-import type { DecodedFrame, FrameSource, PipelineJob, VideoInfo } from "./types.ts";
+import type { FrameSource, PipelineJob, VideoInfo } from "./types.ts";
 
 /** Videos decoded ahead of the one being consumed. */
 const DECODE_AHEAD = 1;

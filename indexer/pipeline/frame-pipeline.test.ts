@@ -2,9 +2,10 @@
 // test/indexer-*.test.ts and test/eval.test.ts): per-video failures are skipped, batches span videos, order
 // is kept, thumbnails are encoded only when asked for.
 import { describe, expect, it } from "vitest";
+import type { DecodedFrame } from "../decode/decoded-frame.ts";
 import { runFramePipeline } from "./frame-pipeline.ts";
 import { StageClock } from "./stage-clock.ts";
-import type { DecodedFrame, EmbeddedVideo, FrameEmbedder, FrameSource, PipelineJob } from "./types.ts";
+import type { EmbeddedVideo, FrameEmbedder, FrameSource, PipelineJob } from "./types.ts";
 
 const FRAMES: Record<string, number> = { a: 5, b: 0, c: 3, d: 4 };
 

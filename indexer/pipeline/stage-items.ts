@@ -1,6 +1,8 @@
 // What flows between the frame pipeline's stages: a video's frames, then one "end" item with its metadata,
 // thumbnails and error (null when it decoded).
-import type { DecodedFrame, PipelineJob, VideoInfo } from "./types.ts";
+
+import type { DecodedFrame } from "../decode/decoded-frame.ts";
+import type { PipelineJob, VideoInfo } from "./types.ts";
 
 /** The last item of a video: what the decoder learnt, and why the video failed (null when it did not). */
 export interface VideoEnd<J extends PipelineJob> {

@@ -2,9 +2,6 @@
 // takes and the videos and events it hands out.
 import type { DecodedFrame } from "../decode/decoded-frame.ts";
 
-/** The decoders' frame record (indexer/decode/decoded-frame.ts), what a FrameSource yields. */
-export type { DecodedFrame };
-
 /** What a file's stat (or a URL's HEAD) already found: its size, so the decoder need not stat it again. */
 export interface KnownSource {
   sizeBytes: number;

@@ -21,9 +21,10 @@ import {
   type EdgeTableDtype,
 } from "../../shared/model/edge-manifest.ts";
 import type { OrtTensor } from "../../shared/model/ort-types.ts";
+import { ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
 import { describeTowerFile, type ModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
 import { nodeOrt } from "../embed/onnx-runtime.ts";
-import { ONNX_DTYPE, type OnnxTypes } from "../onnx/proto.ts";
+import type { OnnxTypes } from "../onnx/proto.ts";
 import { readTowerModel } from "../onnx/tower-graph.ts";
 import { writeModelProto } from "../onnx/write-model.ts";
 import { encodeEmbeddingTable } from "./embedding-table.ts";

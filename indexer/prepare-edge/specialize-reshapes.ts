@@ -4,9 +4,10 @@
 // node. The targets are read by running the graph at two sequence lengths; the one entry that follows the
 // length becomes -1, and the shape subgraphs that nothing else reads are dropped.
 import type { OrtTensor } from "../../shared/model/ort-types.ts";
+import { ONNX_DTYPE } from "../../shared/onnx/onnx-constants.ts";
 import { createNodeSession } from "../embed/onnx-runtime.ts";
 import { tensorData } from "../onnx/graph-builder.ts";
-import { ONNX_DTYPE, type OnnxTypes } from "../onnx/proto.ts";
+import type { OnnxTypes } from "../onnx/proto.ts";
 import type { LoadedOnnxModel } from "../onnx/read-model.ts";
 import { pruneToOutputs, serializeInline } from "../onnx/tower-graph.ts";
 

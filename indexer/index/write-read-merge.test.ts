@@ -75,7 +75,7 @@ async function filesOf(root: string): Promise<Record<string, string>> {
 
 describe("index store", () => {
   it("lays videos out by id and reads back what it wrote", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const data = assembleIndex(PARTS, SETTINGS);
     expect(data.videos.map((v) => v.id)).toEqual(["a.mp4", "b.mp4", "c/d.mp4"]);
     expect(data.rows.video).toEqual([0, 1, 1, 1, 2, 2]);
@@ -121,7 +121,7 @@ describe("index store", () => {
   });
 
   it("replaces an existing index and leaves no temp dirs", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const out = join(dir, "index");
     await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
     await writeIndexAtomically(out, assembleIndex(PARTS.slice(0, 1), SETTINGS));
@@ -130,7 +130,7 @@ describe("index store", () => {
   });
 
   it("refuses to replace an index holding files it did not write, and touches nothing", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const out = join(dir, "index");
     await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
     await writeFile(join(out, "notes.txt"), "mine");
@@ -144,7 +144,7 @@ describe("index store", () => {
   });
 
   it("repairs what a killed write left: the old index put back, temp folders removed", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const out = join(dir, "index");
     await writeIndexAtomically(out, assembleIndex(PARTS, SETTINGS));
     const good = await filesOf(out);
@@ -164,7 +164,7 @@ describe("index store", () => {
   });
 
   it("never replaces a directory that is not an index", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const out = join(dir, "my-videos");
     await mkdir(out);
     await writeFile(join(out, "holiday.mp4"), "precious");
@@ -176,7 +176,7 @@ describe("index store", () => {
   });
 
   it("stores float16 and widens it back", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     const out = join(dir, "index");
     const data = assembleIndex(PARTS, { ...SETTINGS, dtype: "float16" });
     await writeIndexAtomically(out, data);
@@ -187,7 +187,7 @@ describe("index store", () => {
   });
 
   it("merges shards into the same files as one index", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     await writeIndexAtomically(join(dir, "full"), assembleIndex(PARTS, SETTINGS));
     await writeIndexAtomically(join(dir, "s1"), assembleIndex([PARTS[0]], SETTINGS));
     await writeIndexAtomically(join(dir, "s2"), assembleIndex([PARTS[2], PARTS[1]], SETTINGS));
@@ -208,7 +208,7 @@ describe("index store", () => {
   });
 
   it("refuses to merge shards built with other options, or holding the same video", async () => {
-    dir = await mkdtemp(join(tmpdir(), "index-store-"));
+    dir = await mkdtemp(join(tmpdir(), "index-write-read-"));
     await writeIndexAtomically(join(dir, "s1"), assembleIndex([PARTS[0]], SETTINGS));
     await writeIndexAtomically(
       join(dir, "s2"),
