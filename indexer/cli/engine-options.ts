@@ -1,5 +1,5 @@
 // Options several commands share with one meaning (ONNX Runtime's device and threads, the frames per
-// inference call, the video decoder): declared once so that their names, ranges and help cannot drift apart.
+// inference call, the video decoder, the aggregations): declared once so that their names, ranges and help cannot drift apart.
 import { DECODER_CHOICES } from "../decode/decode-video.ts";
 import type { OptionSpec } from "./command.ts";
 
@@ -37,5 +37,16 @@ export function decoderOption(appliesTo = "") {
     choices: DECODER_CHOICES,
     default: "auto",
     description: `${appliesTo}auto: native ffmpeg when on PATH, else wasm`,
+  } as const satisfies OptionSpec;
+}
+
+/** --aggregate: how a video's frame vectors become its vectors (parsed by aggregation-list.ts). */
+export function aggregateOption(appliesTo = "") {
+  return {
+    type: "string",
+    valueName: "LIST",
+    multiple: true,
+    default: ["mean"],
+    description: `${appliesTo}comma list of mean | frame:N (0-based) | kmeans:K, A..B ranges (kmeans:2..10); repeatable`,
   } as const satisfies OptionSpec;
 }

@@ -93,6 +93,18 @@ describe("--help", () => {
     );
   });
 
+  it("reads --aggregate with one grammar in index, eval and embed (lists, ranges, each once)", async () => {
+    const twice = ["--aggregate", "mean,kmeans:2", "--aggregate", "kmeans:2..3"];
+    for (const argv of [
+      ["index", "/no/videos", "--model", "/no/model", "--out", "/no/out", ...twice],
+      ["embed", "video", "/no/video.mp4", "--model", "/no/model", ...twice],
+    ]) {
+      const io = capture();
+      expect(await main(argv, io.context), argv[0]).toBe(2);
+      expect(io.err(), argv[0]).toBe("error: aggregation kmeans:2 is given twice\n");
+    }
+  });
+
   it("refuses a bad --device before anything runs (no index is read)", async () => {
     // search used to read the index first and name --device only then.
     const io = capture();

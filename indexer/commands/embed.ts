@@ -1,13 +1,14 @@
 // `embed`: the inference stage on its own (as clip-retrieval's): texts, images or one video in, one JSON
 // object per line out, from the same encoders `index`, `search` and the Worker use.
 import { basename } from "node:path";
-import { formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
+import { formatAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import type { TextEncoderCore } from "../../shared/model/text-encoder-core.ts";
+import { parseAggregationList } from "../cli/aggregation-list.ts";
 import { parseChoiceOption, requireOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { decoderOption, deviceOption } from "../cli/engine-options.ts";
+import { aggregateOption, decoderOption, deviceOption } from "../cli/engine-options.ts";
 import { textsFrom } from "../cli/text-input.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
@@ -115,13 +116,7 @@ export const command = defineCommand({
       default: "fps:1",
       description: "(video) all | fps:N | uniform:N | frames:i,j (as index)",
     },
-    aggregate: {
-      type: "string",
-      valueName: "SPEC",
-      multiple: true,
-      default: ["mean"],
-      description: "(video) mean | frame:N | kmeans:K",
-    },
+    aggregate: aggregateOption("(video) "),
     id: {
       type: "string",
       valueName: "ID",
@@ -147,7 +142,7 @@ export const command = defineCommand({
     if (kind === "video" && rest.length !== 1)
       throw new InputError("bad_arguments", "embed video takes one FILE (run it once per video)");
     const sampling = parseSampling(values.sample);
-    const aggregations = values.aggregate.map(parseAggregation);
+    const aggregations = parseAggregationList(values.aggregate);
     const { model, file, encoder } = await loadImageEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),
       executionProvider: parseExecutionProvider(values.device),

@@ -1,14 +1,20 @@
 // `eval`: the paper's evaluation on a benchmark's test split (MSR-VTT 1k-A/full, MSVD, LSMDC) with a
 // CLIP model directory: prints the Table 1 and Tables 2-4 layouts and writes a report directory.
 import { InputError } from "../../shared/errors.ts";
+import { parseAggregationList } from "../cli/aggregation-list.ts";
 import { requireOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { decoderOption, deviceOption, frameBatchOption, threadsOption } from "../cli/engine-options.ts";
+import {
+  aggregateOption,
+  decoderOption,
+  deviceOption,
+  frameBatchOption,
+  threadsOption,
+} from "../cli/engine-options.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
 import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
-import { parseAggregationList } from "../eval/aggregation-list.ts";
 import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-files.ts";
 import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/report.ts";
 import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
@@ -134,13 +140,7 @@ export const command = defineCommand({
       default: "all",
       description: "frame sampling: all | fps:N | uniform:N",
     },
-    aggregate: {
-      type: "string",
-      valueName: "LIST",
-      multiple: true,
-      default: ["mean"],
-      description: "comma list of mean | frame:N (0-based) | kmeans:K, A..B ranges (see below)",
-    },
+    aggregate: aggregateOption(),
     out: {
       type: "string",
       valueName: "REPORT_DIR",

@@ -1,9 +1,14 @@
-// `index`: a folder (or list) of videos -> a local index directory (see indexer/index/index-library.ts).
-import { parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
+import { parseAggregationList } from "../cli/aggregation-list.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
-import { decoderOption, deviceOption, frameBatchOption, threadsOption } from "../cli/engine-options.ts";
+import {
+  aggregateOption,
+  decoderOption,
+  deviceOption,
+  frameBatchOption,
+  threadsOption,
+} from "../cli/engine-options.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { resolveShard } from "../discover/shard.ts";
 import { listSome } from "../discover/video-id.ts";
@@ -84,13 +89,7 @@ export const command = defineCommand({
       default: "fps:1",
       description: "frame sampling: all | fps:N | uniform:N | frames:i,j",
     },
-    aggregate: {
-      type: "string",
-      valueName: "SPEC",
-      multiple: true,
-      default: ["mean"],
-      description: "mean | frame:N | kmeans:K",
-    },
+    aggregate: aggregateOption(),
     segments: {
       type: "string",
       valueName: "SEC",
@@ -142,11 +141,7 @@ export const command = defineCommand({
   async run({ values, positionals }, context) {
     if (positionals.length !== 1)
       throw new InputError("bad_arguments", "give exactly one <videos> directory or list file (see --help)");
-    const aggregationTexts = values.aggregate;
-    const aggregations = aggregationTexts.map(parseAggregation);
-    const spellings = new Set(aggregationTexts.map((a) => a.trim()));
-    if (spellings.size !== aggregationTexts.length)
-      throw new InputError("bad_arguments", "an --aggregate is given twice");
+    const aggregations = parseAggregationList(values.aggregate);
     let segmentSec: number | null = null;
     if (values.segments !== undefined) {
       segmentSec = Number(values.segments);

@@ -1,4 +1,5 @@
-// Parses `eval --aggregate` lists such as "mean,frame:29,kmeans:2..10" into aggregations (ranges expand).
+// Parses --aggregate values (index, eval, embed video) such as "mean,frame:29,kmeans:2..10" into aggregations:
+// comma lists, A..B ranges expanded, each aggregation once. One grammar for every command that takes it.
 import { type Aggregation, formatAggregation, parseAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 
