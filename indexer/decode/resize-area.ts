@@ -1,5 +1,6 @@
 // Area-average (box) downscaling of rgb24 images for thumbnails: each output pixel is the mean of the
 // source area it covers, partial source pixels weighted by their overlap (like ffmpeg's `flags=area`).
+// Hand-written: in-process (no ffmpeg start per thumbnail) and the same bytes whichever decoder produced the frame.
 
 /** Weights of the source samples covering each of `outSize` output samples along one axis. */
 function coverage(inSize: number, outSize: number): { first: Int32Array; weights: Float64Array[] } {
