@@ -10,7 +10,7 @@ import { loadJpegEncoder } from "../decode/jpeg-encode.ts";
 import { formatSampling, type Sampling } from "../decode/sampling.ts";
 import { type CaptionEntry, readCaptionsFile } from "../discover/captions-file.ts";
 import { discoverVideos } from "../discover/discover.ts";
-import { applyManifest, type CatalogVideo, readManifestFile } from "../discover/manifest-file.ts";
+import { applyManifest, readManifestFile } from "../discover/manifest-file.ts";
 import { inShard, type Shard } from "../discover/shard.ts";
 import { readSourceIdentity } from "../discover/source-identity.ts";
 import { listSome, resolveVideoRefs } from "../discover/video-id.ts";
@@ -27,6 +27,7 @@ import { createFrameSource, type DecoderChoice } from "../pipeline/frame-source.
 import { StageClock, type StageName } from "../pipeline/stage-clock.ts";
 import type { PipelineEvent } from "../pipeline/types.ts";
 import { assembleIndex, type PartRow, splitIndex, type VideoPart } from "./assemble.ts";
+import { captionVectors } from "./caption-vectors.ts";
 import type { IndexData } from "./index-data.ts";
 import { hasMoments, type IndexJob, indexedVideo } from "./indexed-video.ts";
 import { Journal, removeWorkDir, settingsKey } from "./journal.ts";
@@ -35,7 +36,8 @@ import { readSyncRecord } from "./read-sync-record.ts";
 import { readIndex } from "./reader.ts";
 import { compareSettings, guardRemovals, relayoutRows } from "./sync-plan.ts";
 import { makeSyncRecord, type SyncRecord, type SyncSettings } from "./sync-record.ts";
-import { type SourceIdentity, sameSource, type VideoResult } from "./video-result.ts";
+import { classifyVideos } from "./sync-videos.ts";
+import type { SourceIdentity, VideoResult } from "./video-result.ts";
 import { assertReplaceable, recoverInterruptedWrite, writeIndexAtomically } from "./writer.ts";
 
 export interface IndexLibraryOptions {
@@ -212,36 +214,20 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     if ("error" in identity) missing.push({ id: video.id, path: video.path, reason: identity.error });
     else sources.set(video.id, identity);
   }
-  const sync: IndexSummary["sync"] = {
-    added: 0,
-    changed: 0,
-    removed: 0,
-    unchanged: 0,
-    reused: 0,
-    reembedReason: verdict?.reembedReason ?? null,
-    removedIds: [],
-  };
-  const reused = new Map<string, { video: CatalogVideo; part: VideoPart; source: SourceIdentity }>();
-  const toEmbed: (CatalogVideo & { source: SourceIdentity })[] = [];
-  for (const video of catalog) {
-    const source = sources.get(video.id);
-    const old = oldSources.get(video.id);
-    const unchanged =
-      old !== undefined &&
-      source !== undefined &&
-      old.location === video.location &&
-      sameSource(old.source, source);
-    if (!oldParts.has(video.id)) sync.added++;
-    else if (unchanged) sync.unchanged++;
-    else sync.changed++;
-    if (source === undefined) continue;
-    const part = oldParts.get(video.id);
-    if (unchanged && part && verdict?.reembedReason === null) reused.set(video.id, { video, part, source });
-    else toEmbed.push({ ...video, source });
-  }
+  const { counts, reused, toEmbed } = classifyVideos(catalog, sources, {
+    parts: oldParts,
+    sources: oldSources,
+    reembed: verdict?.reembedReason !== null,
+  });
   const inLibrary = new Set(catalog.map((v) => v.id));
-  sync.removedIds = previousIds.filter((id) => !inLibrary.has(id));
-  sync.removed = sync.removedIds.length;
+  const removedIds = previousIds.filter((id) => !inLibrary.has(id));
+  const sync: IndexSummary["sync"] = {
+    ...counts,
+    removed: removedIds.length,
+    reused: reused.size,
+    reembedReason: verdict?.reembedReason ?? null,
+    removedIds,
+  };
   // Before any work: an empty or wrong <videos> must not cost a long run before being refused.
   guardRemovals(
     previousIds,
@@ -249,7 +235,6 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
     options.prune ?? false,
     outDir,
   );
-  sync.reused = reused.size;
 
   const journal = await Journal.open(resolve(workRoot, settingsKey(settings)), settings);
   const results = new Map<
@@ -318,33 +303,20 @@ export async function indexLibrary(options: IndexLibraryOptions): Promise<IndexS
   const finalIds = new Set([...reused.keys(), ...results.keys()]);
   guardRemovals(previousIds, finalIds, options.prune ?? false, outDir);
 
-  // Captions of indexed videos in file order; vectors of texts the previous index embedded with the
-  // same text tower are reused (a text's vector does not depend on its batch: clip-towers.test.ts).
+  // Captions of indexed videos in file order; stored vectors reused where the text tower is the same.
   const captioned = captions.filter((c) => finalIds.has(c.videoId));
-  const known = new Map<string, Float32Array>();
-  if (previous && verdict?.recaptionReason === null) {
-    const d = previous.index.manifest.model.dimension;
-    previous.index.captions.forEach((c, i) => {
-      if (!known.has(c.text)) known.set(c.text, previous.index.captionVectors.slice(i * d, (i + 1) * d));
-    });
-  }
-  const reusedCaptions = captioned.filter((c) => known.has(c.text)).length;
-  const newTexts = [...new Set(captioned.map((c) => c.text).filter((text) => !known.has(text)))];
-  if (newTexts.length > 0) {
-    const text = await loadTextTower(model, options.runtime);
-    try {
-      const vectors = await clock.time("embed", () => text.encode(newTexts));
-      for (const [i, t] of newTexts.entries()) known.set(t, vectors[i]);
-    } finally {
-      await text.release();
-    }
-  }
-  const captionsOf = new Map<string, { text: string; vector: Float32Array }[]>();
-  for (const c of captioned) {
-    const list = captionsOf.get(c.videoId) ?? [];
-    list.push({ text: c.text, vector: known.get(c.text) as Float32Array });
-    captionsOf.set(c.videoId, list);
-  }
+  const { captionsOf, reusedCaptions } = await captionVectors(
+    captioned,
+    previous && verdict?.recaptionReason === null ? previous.index : null,
+    async (texts) => {
+      const text = await loadTextTower(model, options.runtime);
+      try {
+        return await clock.time("embed", () => text.encode(texts));
+      } finally {
+        await text.release();
+      }
+    },
+  );
 
   const parts: VideoPart[] = [
     ...[...reused.values()].map(({ video, part }): VideoPart => {
