@@ -7,7 +7,7 @@ import { type RandomArchName, randomModelId, writeRandomModel } from "./random-m
 /** Present in every complete directory (directories appear whole, renamed from a temp folder). */
 const DONE_MARKER = "config.json";
 /** Bump when the generated graphs or weights change, so stale caches are not reused. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface CachedRandomModelOptions {
   arch: RandomArchName;

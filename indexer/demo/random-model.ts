@@ -122,7 +122,7 @@ export function writeRandomModel(options: RandomModelOptions): RandomModelSummar
   writeTokenizerFiles(dir, vocabulary, arch.text.contextLength);
 
   const params = randomParameters(seed);
-  const metadata = { model_id: id, generator: `kit random --arch ${options.arch} --seed ${seed}` };
+  const metadata = { model_id: id, generator: `generate random --arch ${options.arch} --seed ${seed}` };
   progress(`building text tower (${options.arch}, seed ${seed})`);
   const textGraph = buildClipTextGraph(arch, params);
   const textParameters = textGraph.parameterCount();
