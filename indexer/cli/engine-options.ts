@@ -1,12 +1,13 @@
 // Options several commands share with one meaning (ONNX Runtime's device and threads, the frames per
 // inference call, the video decoder, the aggregations): declared once so that their names, ranges and help cannot drift apart.
 import { DECODER_CHOICES } from "../decode/decode-video.ts";
+import type { ExecutionProvider } from "../embed/onnx-runtime.ts";
 import type { OptionSpec } from "./command.ts";
 
-/** --device: the execution provider (embed/onnx-runtime.ts maps it; a choice, so a typo is refused first). */
+/** --device: ONNX Runtime's execution provider, parsed as a choice (a typo is refused before anything runs). */
 export const deviceOption = {
   type: "string",
-  choices: ["cpu", "cuda"],
+  choices: ["cpu", "cuda"] satisfies ExecutionProvider[],
   default: "cpu",
   description: "ONNX Runtime execution provider",
 } as const satisfies OptionSpec;

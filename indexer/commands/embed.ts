@@ -14,7 +14,7 @@ import { parseSampling } from "../decode/sampling.ts";
 import { embedImageFile } from "../embed/embed-images.ts";
 import { embedVideoFile } from "../embed/embed-video.ts";
 import { describeTowerFile, parseModelDtype } from "../embed/model-dir.ts";
-import { loadImageEncoder, loadTextEncoder, parseExecutionProvider } from "../embed/onnx-runtime.ts";
+import { type ExecutionProvider, loadImageEncoder, loadTextEncoder } from "../embed/onnx-runtime.ts";
 import { loadEdgeTextEncoder } from "../prepare-edge/load-edge-encoder.ts";
 import { webOrt } from "../prepare-edge/onnx-runtime-web.ts";
 
@@ -45,7 +45,7 @@ const vector = (v: Float32Array): number[] => Array.from(v);
 const TEXT_BATCH = 64;
 
 async function embedTexts(
-  values: { model?: string; edge?: string; dtype?: string; device?: string },
+  values: { model?: string; edge?: string; dtype?: string; device: ExecutionProvider },
   positionals: string[],
   context: CommandContext,
 ): Promise<void> {
@@ -62,7 +62,7 @@ async function embedTexts(
   } else {
     const loaded = await loadTextEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),
-      executionProvider: parseExecutionProvider(values.device),
+      executionProvider: values.device,
     });
     context.stderr.write(`text encoder: ${describeTowerFile(loaded.file)}\n`);
     encoder = loaded.encoder;
@@ -145,7 +145,7 @@ export const command = defineCommand({
     const aggregations = parseAggregationList(values.aggregate);
     const { model, file, encoder } = await loadImageEncoder(requireOption(values.model, "--model"), {
       dtype: parseModelDtype(values.dtype),
-      executionProvider: parseExecutionProvider(values.device),
+      executionProvider: values.device,
     });
     context.stderr.write(`image encoder: ${describeTowerFile(file)}\n`);
     try {

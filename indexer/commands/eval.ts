@@ -14,7 +14,6 @@ import {
 } from "../cli/engine-options.ts";
 import { parseSampling } from "../decode/sampling.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
-import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { DATASET_FILES, DATASET_NAMES, parseDatasetName } from "../eval/dataset-files.ts";
 import { exportFeatures, FIGURES, toResultsFile, writeReport } from "../eval/report.ts";
 import { type EvalResult, runEval, scanDataset } from "../eval/run-eval.ts";
@@ -179,7 +178,7 @@ export const command = defineCommand({
     const sampling = parseSampling(values.sample);
     const aggregations = parseAggregationList(values.aggregate);
     const { decoder, threads } = values;
-    const runtime = { device: parseExecutionProvider(values.device), threads };
+    const runtime = { device: values.device, threads };
     const batchSize = values.batch;
     if (values.features && values.out === undefined)
       throw new InputError(

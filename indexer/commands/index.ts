@@ -13,7 +13,6 @@ import { parseSampling } from "../decode/sampling.ts";
 import { resolveShard } from "../discover/shard.ts";
 import { listSome } from "../discover/video-id.ts";
 import { parseModelDtype } from "../embed/model-dir.ts";
-import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { type IndexSummary, indexLibrary } from "../index/index-library.ts";
 import { ProgressReporter } from "../pipeline/progress.ts";
 
@@ -170,7 +169,7 @@ export const command = defineCommand({
       segmentSec,
       captionsFile: values.captions ?? null,
       manifestFile: values.manifest ?? null,
-      runtime: { device: parseExecutionProvider(values.device), threads },
+      runtime: { device: values.device, threads },
       batchSize: values.batch,
       decoder,
       dtype,

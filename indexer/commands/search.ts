@@ -7,7 +7,6 @@ import { defineCommand } from "../cli/define-command.ts";
 import { deviceOption } from "../cli/engine-options.ts";
 import { loadTextTower } from "../embed/clip-towers.ts";
 import { describeTowerFile, parseModelDtype, resolveModelDir, towerFile } from "../embed/model-dir.ts";
-import { parseExecutionProvider } from "../embed/onnx-runtime.ts";
 import { readIndex } from "../index/reader.ts";
 import { rankIndexVideos } from "../search/rank.ts";
 import { scoreIndexRows } from "../search/score-rows.ts";
@@ -89,7 +88,7 @@ export const command = defineCommand({
     });
     const textModel = describeTowerFile(towerFile(model, "text"));
     assertSameModel(index.manifest.model, { id: model.id, dimension: model.config.projectionDim });
-    const text = await loadTextTower(model, { device: parseExecutionProvider(values.device) });
+    const text = await loadTextTower(model, { device: values.device });
     let query: Float32Array;
     try {
       [query] = await text.encode([positionals[0]]);

@@ -15,7 +15,6 @@ import {
   cudaProviderInstalled,
   loadImageEncoder,
   loadTextEncoder,
-  parseExecutionProvider,
 } from "./onnx-runtime.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "onnx-runtime-"));
@@ -114,12 +113,6 @@ describe("ClipImageEncoder (onnxruntime-node)", () => {
 });
 
 describe("execution providers", () => {
-  it("parses --device", () => {
-    expect(parseExecutionProvider(undefined)).toBe("cpu");
-    expect(parseExecutionProvider("cuda")).toBe("cuda");
-    expect(() => parseExecutionProvider("tpu")).toThrow(/--device must be cpu or cuda/);
-  });
-
   // onnxruntime-node has its CUDA provider only after `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild`.
   it.skipIf(cudaProviderInstalled())("explains how to install CUDA support when it is missing", async () => {
     const load = createNodeSession(join(dir, "onnx", "text_model.onnx"), { executionProvider: "cuda" });

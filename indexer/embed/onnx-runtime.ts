@@ -51,13 +51,6 @@ export function cudaProviderInstalled(): boolean {
   return existsSync(join(packageDir, "bin", "napi-v6", process.platform, process.arch, library));
 }
 
-/** Parses a --device flag value. */
-export function parseExecutionProvider(value: string | undefined): ExecutionProvider {
-  if (value === undefined || value === "cpu") return "cpu";
-  if (value === "cuda") return "cuda";
-  throw new InputError("bad_arguments", `--device must be cpu or cuda, got "${value}"`);
-}
-
 /**
  * Loads a model from its path (external data resolved beside it) or its bytes; `label` names it in errors.
  * Throws InputError for a bad file or missing CUDA.
