@@ -2,7 +2,7 @@
 // options; every refusal a one-line InputError `bad_arguments`.
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../shared/errors.ts";
-import { parseCommandArgs } from "./args.ts";
+import { parseCommandArgs, parseDecimalOption } from "./args.ts";
 
 const SPEC = {
   positionals: [{ name: "FILE...", description: "files" }],
@@ -83,4 +83,25 @@ describe("parseCommandArgs", () => {
     const error = refusal(["extra"], { options: {} });
     expect(error.message).toMatch(/^Unexpected argument 'extra'/);
   });
+});
+
+describe("parseDecimalOption", () => {
+  const inRange = (x: number) => x >= -1 && x <= 1;
+  it.each([
+    ["0.99", 0.99],
+    ["-1", -1],
+    [".5", 0.5],
+    ["+1", 1],
+  ])("%j -> %d", (text, value) => {
+    expect(parseDecimalOption(text, "--min-cosine", "a number in -1..1", inRange)).toBe(value);
+  });
+
+  it.each(["", " ", " 0.5 ", "0x1", "1e-1", "two", "1.5", "NaN", "Infinity"])(
+    "%j: refused in one line",
+    (text) => {
+      expect(() => parseDecimalOption(text, "--min-cosine", "a number in -1..1", inRange)).toThrow(
+        new InputError("bad_arguments", `--min-cosine must be a number in -1..1, got "${text}"`),
+      );
+    },
+  );
 });

@@ -40,6 +40,25 @@ export function parseChoiceOption<T extends string>(value: string, flag: string,
 /** Decimal digits with an optional sign: Number() alone would take "", " 8 ", "0x50" and "1e1". */
 const INTEGER_TEXT = /^[+-]?[0-9]+$/;
 
+/** Decimal notation ("2", "-0.5", ".25"): Number() alone would also take "", " ", "0x10" and "1e1". */
+const DECIMAL_TEXT = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/;
+
+/**
+ * A decimal flag's value checked by `accept`; `expected` completes "<flag> must be ..." in the refusal
+ * (e.g. "a number of seconds > 0"). For the string-typed flags whose range the declaration cannot state.
+ */
+export function parseDecimalOption(
+  value: string,
+  flag: string,
+  expected: string,
+  accept: (parsed: number) => boolean,
+): number {
+  const parsed = DECIMAL_TEXT.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(parsed) || !accept(parsed))
+    throw new InputError("bad_arguments", `${flag} must be ${expected}, got "${value}"`);
+  return parsed;
+}
+
 /** Parses an integer flag within [min, max]. */
 function parseInteger(value: string, flag: string, min: number, max: number): number {
   const parsed = INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;

@@ -9,6 +9,7 @@ import { planDeployment } from "../../shared/deployment/plan-deployment.ts";
 import { InputError } from "../../shared/errors.ts";
 import { assertSameModel, INDEX_FILES } from "../../shared/index-format.ts";
 import { EDGE_FILES } from "../../shared/model/edge-manifest.ts";
+import { parseDecimalOption } from "../cli/args.ts";
 import { defineCommand } from "../cli/define-command.ts";
 import { resolveModelDir } from "../embed/model-dir.ts";
 import { readIndex } from "../index/reader.ts";
@@ -121,19 +122,10 @@ export const command = defineCommand({
         );
       storage.bucket = values.bucket;
     }
-    // Decimal hours only: Number() would read "" (and " ") as 0 and delete replaced deployments at once.
-    const keepText = values["keep-hours"];
     const keepHours =
-      keepText === undefined
+      values["keep-hours"] === undefined
         ? DEFAULT_GRACE_HOURS
-        : /^[0-9]+(\.[0-9]+)?$/.test(keepText)
-          ? Number(keepText)
-          : Number.NaN;
-    if (!Number.isFinite(keepHours) || keepHours < 0)
-      throw new InputError(
-        "bad_arguments",
-        `--keep-hours must be a number of hours >= 0, got "${values["keep-hours"]}"`,
-      );
+        : parseDecimalOption(values["keep-hours"], "--keep-hours", "a number of hours >= 0", (h) => h >= 0);
     const cacheDir = resolve(values.cache ?? join(ROOT, "data", "dev"));
     const edgeDir = await ensureEdgeModel(
       modelDir,

@@ -1,5 +1,6 @@
 import { InputError } from "../../shared/errors.ts";
 import { parseAggregationList } from "../cli/aggregation-list.ts";
+import { parseDecimalOption } from "../cli/args.ts";
 import type { CommandContext } from "../cli/command.ts";
 import { defineCommand } from "../cli/define-command.ts";
 import {
@@ -141,15 +142,10 @@ export const command = defineCommand({
     if (positionals.length !== 1)
       throw new InputError("bad_arguments", "give exactly one <videos> directory or list file (see --help)");
     const aggregations = parseAggregationList(values.aggregate);
-    let segmentSec: number | null = null;
-    if (values.segments !== undefined) {
-      segmentSec = Number(values.segments);
-      if (!Number.isFinite(segmentSec) || segmentSec <= 0)
-        throw new InputError(
-          "bad_arguments",
-          `--segments must be a number of seconds > 0, got "${values.segments}"`,
-        );
-    }
+    const segmentSec =
+      values.segments === undefined
+        ? null
+        : parseDecimalOption(values.segments, "--segments", "a number of seconds > 0", (sec) => sec > 0);
     const { decoder, threads } = values;
     const dtype = values["vector-dtype"];
     const modelDtype = parseModelDtype(values.dtype);

@@ -1,7 +1,7 @@
 // `prepare-edge`: writes the Worker-ready text encoder (int8 graph on inputs_embeds + compact token table) and
 // the browser's image encoder (vision_model.onnx).
 
-import { InputError } from "../../shared/errors.ts";
+import { parseDecimalOption } from "../cli/args.ts";
 import { defineCommand } from "../cli/define-command.ts";
 import { parseModelDtype, resolveModelDir } from "../embed/model-dir.ts";
 import { prepareEdgeModel } from "../prepare-edge/prepare-edge-model.ts";
@@ -87,12 +87,15 @@ export const command = defineCommand({
   details: DETAILS,
   async run({ values }, context) {
     const { model: modelDir, out: outDir, table, matmul, vision } = values;
-    const minCosine = values["min-cosine"] === undefined ? undefined : Number(values["min-cosine"]);
-    if (minCosine !== undefined && !(minCosine >= -1 && minCosine <= 1))
-      throw new InputError(
-        "bad_arguments",
-        `--min-cosine must be a number in -1..1, got "${values["min-cosine"]}"`,
-      );
+    const minCosine =
+      values["min-cosine"] === undefined
+        ? undefined
+        : parseDecimalOption(
+            values["min-cosine"],
+            "--min-cosine",
+            "a number in -1..1",
+            (c) => c >= -1 && c <= 1,
+          );
     context.stderr.write(`preparing the edge text encoder from ${modelDir} ...\n`);
     const result = await prepareEdgeModel({
       modelDir,
