@@ -5,7 +5,7 @@ import { InputError } from "../errors.ts";
 import type { EdgeManifest } from "./edge-manifest.ts";
 import type { OrtNamespace, OrtSession, OrtSessionOptions, OrtTensor } from "./ort-types.ts";
 import { TextEncoderCore, type TextEncoderTokenizer } from "./text-encoder-core.ts";
-import { type EdgeTableSource, loadTokenEmbeddingTable, type TokenEmbeddingTable } from "./token-table.ts";
+import { type EdgeTableSource, TokenEmbeddingTable } from "./token-table.ts";
 
 /** What createEdgeTextEncoder needs; the graph bytes and external data are only held during creation. */
 export interface EdgeTextEncoderSource {
@@ -113,9 +113,7 @@ export async function createEdgeTextEncoder(
   const { manifest, tokenizer } = source;
   const tableSource = source.table;
   let table =
-    tableSource instanceof Uint8Array
-      ? await loadTokenEmbeddingTable(manifest.table, tableSource)
-      : undefined;
+    tableSource instanceof Uint8Array ? new TokenEmbeddingTable(manifest.table, tableSource) : undefined;
   const given = source.externalData.map((file) => file.path);
   const missing = manifest.graph.externalData.filter((file) => !given.includes(file));
   if (missing.length)
@@ -134,7 +132,7 @@ export async function createEdgeTextEncoder(
         "bad_edge_model",
         `the graph does not match edge.json (unexpected inputs: ${unknown.join(", ") || "none"}; missing: ${absent.join(", ") || "none"}; output ${output}); run prepare-edge again`,
       );
-    table ??= await loadTokenEmbeddingTable(manifest.table, tableSource);
+    table ??= new TokenEmbeddingTable(manifest.table, await (tableSource as () => Promise<Uint8Array>)());
   } catch (error) {
     await session.release();
     throw error;

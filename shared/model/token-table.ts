@@ -1,8 +1,8 @@
 // The token-embedding table of a prepared (edge) model: int8 rows with a float32 scale each, or float16 rows
 // (edge.json `table`), looked up per token id without expanding the table to float32; and where its bytes come from.
 import { InputError } from "../errors.ts";
-import { float16ToFloat32Array } from "../float16.ts";
-import { dequantizeRow } from "../search/quantize.ts";
+import { float16DecodeTable } from "../float16.ts";
+import { dequantizeRow, type Int8Rows } from "../search/quantize.ts";
 import type { EdgeManifest } from "./edge-manifest.ts";
 
 /** Bytes of the table file described by `table`. */
@@ -14,8 +14,8 @@ export function edgeTableBytes(table: EdgeManifest["table"]): number {
 export class TokenEmbeddingTable {
   readonly rows: number;
   readonly width: number;
-  private readonly int8?: Int8Array;
-  private readonly scales?: Float32Array;
+  /** int8 tables: the rows with their scales, as dequantizeRow reads them. */
+  private readonly int8?: Int8Rows;
   private readonly halves?: Uint16Array;
 
   /** `bytes` must hold edgeTableBytes(table) bytes; views are kept, not copies (except misaligned scales). */
@@ -29,12 +29,17 @@ export class TokenEmbeddingTable {
     this.width = table.width;
     const count = table.rows * table.width;
     if (table.dtype === "int8") {
-      this.int8 = new Int8Array(bytes.buffer, bytes.byteOffset, count);
       const at = bytes.byteOffset + table.scaleOffset!;
-      this.scales =
+      const scales =
         at % 4 === 0
           ? new Float32Array(bytes.buffer, at, table.rows)
           : new Float32Array(bytes.slice(table.scaleOffset!, table.scaleOffset! + table.rows * 4).buffer);
+      this.int8 = {
+        rows: table.rows,
+        dimension: table.width,
+        data: new Int8Array(bytes.buffer, bytes.byteOffset, count),
+        scales,
+      };
     } else {
       this.halves =
         bytes.byteOffset % 2 === 0
@@ -43,33 +48,25 @@ export class TokenEmbeddingTable {
     }
   }
 
-  /** Row-major float32 [ids.length, width]: the embedding of each token id. */
+  /** Row-major float32 [ids.length, width]: the embedding of each token id (one allocation: the result). */
   gather(ids: readonly number[]): Float32Array {
-    const { width } = this;
+    const { width, int8, halves } = this;
     const out = new Float32Array(ids.length * width);
-    ids.forEach((id, position) => {
+    const decode = halves ? float16DecodeTable() : null;
+    for (let position = 0; position < ids.length; position++) {
+      const id = ids[position];
       if (!Number.isInteger(id) || id < 0 || id >= this.rows)
         throw new InputError(
           "bad_tokens",
           `token id ${id} is outside the embedding table (${this.rows} rows)`,
         );
-      if (this.int8) {
-        dequantizeRow({ dimension: width, data: this.int8, scales: this.scales! }, id, out, position * width);
-      } else {
-        out.set(float16ToFloat32Array(this.halves!.subarray(id * width, (id + 1) * width)), position * width);
-      }
-    });
+      const at = position * width;
+      if (int8) dequantizeRow(int8, id, out, at);
+      else for (let j = 0, from = id * width; j < width; j++, from++) out[at + j] = decode![halves![from]];
+    }
     return out;
   }
 }
 
 /** Bytes of manifest.table.file, or a loader that createEdgeTextEncoder calls once the session exists. */
 export type EdgeTableSource = Uint8Array | (() => Promise<Uint8Array>);
-
-/** Builds the lookup table of `table` from bytes given up front or from the loader (called at most once). */
-export async function loadTokenEmbeddingTable(
-  table: EdgeManifest["table"],
-  source: EdgeTableSource,
-): Promise<TokenEmbeddingTable> {
-  return new TokenEmbeddingTable(table, source instanceof Uint8Array ? source : await source());
-}
