@@ -114,7 +114,7 @@ export async function decodeClip(ffmpeg: FFmpeg, file: File, sampling: Sampling)
     checkDecodeOutcome(file.name, frameCode, log, wanted.length);
     const raw = await ffmpeg.readFile(output);
     if (typeof raw === "string") throw new Error("ffmpeg.wasm returned text for the frames");
-    const frames = framesFromRaw(raw, wanted, log, format);
+    const frames = [...framesFromRaw(raw, wanted, log, format)];
     if (frames.length === 0) throw new Error(`${file.name}: no video frame could be decoded`);
     return frames;
   } finally {

@@ -82,9 +82,11 @@ export async function* decodeWasm(
       log.close();
       const raw = core.FS.analyzePath(output).exists ? core.FS.readFile(output) : new Uint8Array(0);
       removeWasmFile(core, output);
-      const frames = framesFromRaw(raw, indices, log, format);
-      yield* frames;
-      const emitted = frames.length;
+      let emitted = 0;
+      for (const frame of framesFromRaw(raw, indices, log, format)) {
+        yield frame;
+        emitted++;
+      }
       produced += emitted;
       // After the frames: a truncated file yields what decoded before the damage, then fails.
       // Frames asked beyond the end are simply absent.

@@ -22,16 +22,15 @@ export function keptFrameIndices(log: FfmpegLog, selector: FrameSelector): { kep
 
 /**
  * `raw` (ffmpeg's output for the frames `indices`, in order) cut into frames sized as the log shows them and
- * converted to RGB (copies). Stops at the first frame the log or the bytes lack: a damaged file gives the
- * frames decoded before the damage.
+ * converted to RGB, one frame at a time (each its own buffer: none keeps `raw` alive). Stops at the first
+ * frame the log or the bytes lack: a damaged file gives the frames decoded before the damage.
  */
-export function framesFromRaw(
+export function* framesFromRaw(
   raw: Uint8Array,
   indices: readonly number[],
   log: FfmpegLog,
   format: RawFormat,
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
+): Generator<DecodedFrame> {
   let offset = 0;
   for (const index of indices) {
     const shown = log.get(index);
@@ -39,14 +38,10 @@ export function framesFromRaw(
     const { width, height, timestampSec } = shown;
     const size = format.frameBytes(width, height);
     if (offset + size > raw.length) break;
-    frames.push({
-      index,
-      timestampSec,
-      width,
-      height,
-      rgb: format.toRgb(raw.slice(offset, offset + size), width, height),
-    });
+    const view = raw.subarray(offset, offset + size);
+    const rgb = format.toRgb(view, width, height);
+    // A pass-through format (rgb24) returns the view itself: copy it then, and only then.
+    yield { index, timestampSec, width, height, rgb: rgb === view ? view.slice() : rgb };
     offset += size;
   }
-  return frames;
 }
