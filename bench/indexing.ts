@@ -16,7 +16,7 @@ import { loadImageTower } from "../indexer/embed/clip-towers.ts";
 import { resolveModelDir } from "../indexer/embed/model-dir.ts";
 import { indexLibrary } from "../indexer/index/index-library.ts";
 import { parseAggregation } from "../shared/aggregate.ts";
-import { fixtureModel } from "../test/fixtures/factory.ts";
+import { benchModelDir } from "./lib/fixtures.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
@@ -133,7 +133,8 @@ if (isEntryPoint) {
       json: { type: "boolean", default: false },
     },
   });
-  const modelDir = values.model ?? fixtureModel({ kind: "random", arch: "vit-b32" });
+  // The bench's one random ViT-B/32 (only its vision tower runs here, the same weights either vocabulary).
+  const modelDir = values.model ?? benchModelDir();
   const options = {
     modelDir,
     videosDir: values.videos,

@@ -8,7 +8,7 @@ import { encodeNpy, parseNpy } from "../../shared/npy.ts";
 import type { TowerStamp } from "../embed/tower-stamp.ts";
 import { writeFileDurably } from "../index/durable-file.ts";
 // A changed size or mtime (discover/source-identity.ts reads them) means the video must be embedded again.
-import type { SourceIdentity } from "../index/video-result.ts";
+import { type SourceIdentity, sameSource } from "../index/video-result.ts";
 
 /** One video's frame embeddings and the container facts the report needs. */
 export interface VideoFrames {
@@ -52,8 +52,8 @@ function matches(sidecar: Sidecar, real: string, source: SourceIdentity): boolea
   return (
     sidecar.cache === 1 &&
     sidecar.path === real &&
-    sidecar.source?.sizeBytes === source.sizeBytes &&
-    sidecar.source?.mtimeMs === source.mtimeMs
+    sidecar.source !== undefined &&
+    sameSource(sidecar.source, source)
   );
 }
 

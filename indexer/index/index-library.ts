@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Aggregation, formatAggregation } from "../../shared/aggregate.ts";
 import { InputError } from "../../shared/errors.ts";
 import { INDEX_FILES, type VectorDtype } from "../../shared/index-format.ts";
+import type { DecoderChoice } from "../decode/decode-video.ts";
 import { loadJpegEncoder } from "../decode/jpeg-encode.ts";
 import { formatSampling, type Sampling } from "../decode/sampling.ts";
 import { type CaptionEntry, readCaptionsFile } from "../discover/captions-file.ts";
@@ -23,7 +24,7 @@ import {
   visionModelStamp,
 } from "../embed/model-dir.ts";
 import { runFramePipeline } from "../pipeline/frame-pipeline.ts";
-import { createFrameSource, type DecoderChoice } from "../pipeline/frame-source.ts";
+import { createFrameSource } from "../pipeline/frame-source.ts";
 import { StageClock, type StageName } from "../pipeline/stage-clock.ts";
 import type { PipelineEvent } from "../pipeline/types.ts";
 import { assembleIndex, type PartRow, splitIndex, type VideoPart } from "./assemble.ts";

@@ -2,7 +2,8 @@
 // every path resolved (symlinks too) and kept inside the directory.
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { matrixReader } from "../../shared/index-contract/check-vectors.ts";
+import { float16ToFloat32Array } from "../../shared/float16.ts";
+import type { CheckedMatrix } from "../../shared/index-contract/check-vectors.ts";
 import { IndexContractError, isIndexContractError } from "../../shared/index-contract/contract-error.ts";
 import { unsafeIndexPath } from "../../shared/index-contract/index-path.ts";
 import {
@@ -97,11 +98,9 @@ export interface ReadIndexOptions {
   captions?: boolean;
 }
 
-function toFloat32(matrix: Parameters<typeof matrixReader>[0] | null): Float32Array {
+function toFloat32(matrix: CheckedMatrix | null): Float32Array {
   if (matrix === null) return new Float32Array(0);
-  if (matrix.dtype === "float32") return matrix.data;
-  const read = matrixReader(matrix);
-  return Float32Array.from({ length: matrix.data.length }, (_, i) => read(i));
+  return matrix.dtype === "float32" ? matrix.data : float16ToFloat32Array(matrix.data);
 }
 
 /**

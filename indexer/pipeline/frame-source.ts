@@ -9,8 +9,6 @@ import type { Sampling } from "../decode/sampling.ts";
 import { encodeThumbnailJpeg } from "../decode/thumbnail.ts";
 import type { FrameSource, VideoInfo } from "./types.ts";
 
-export type { DecoderChoice } from "../decode/decode-video.ts";
-
 /** Longer side of thumbnails, pixels. */
 export const THUMBNAIL_MAX_SIDE = 256;
 /** Longer side of the frames' thumbnails (`index`'s moments: segments, k-means centroids), pixels: small, there are many. */
